@@ -1,0 +1,292 @@
+import { computeLlmCost } from './cost.js';
+import { spanToUuid, traceIdToUuid } from './ids.js';
+import * as A from './semconv.js';
+import {
+  END_STATES,
+  type ActionEventModel,
+  type AgentModel,
+  type AttributeValue,
+  type Attributes,
+  type EndState,
+  type ErrorEventModel,
+  type EventModel,
+  type LLMEventModel,
+  type SessionModel,
+  type SpanLike,
+  type ToolEventModel,
+} from './types.js';
+
+/** What one span stands for in the AgentOps model. */
+export type ConvertedSpan =
+  | { kind: 'session'; session: SessionModel }
+  | { kind: 'event'; event: EventModel }
+  | { kind: 'agent'; agent: AgentModel };
+
+/** The AgentOps model of a batch of spans. */
+export interface ConvertedBatch {
+  sessions: SessionModel[];
+  events: EventModel[];
+  agents: AgentModel[];
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function str(v: AttributeValue | undefined): string | null {
+  if (v === undefined || v === null) return null;
+  return typeof v === 'string' ? v : String(v);
+}
+
+function num(v: AttributeValue | undefined): number | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return null;
+}
+
+/** Attribute values holding JSON (objects, arrays) are parsed back; anything else is kept as it is. */
+export function parseJsonAttr(v: AttributeValue | undefined): unknown {
+  if (typeof v !== 'string') return v ?? null;
+  const c = v.charCodeAt(0);
+  if (c === 123 /* { */ || c === 91 /* [ */ || c === 34 /* " */) {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
+
+function first(attrs: Attributes, ...keys: string[]): AttributeValue | undefined {
+  for (const k of keys) {
+    const v = attrs[k];
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
+function stringArray(v: AttributeValue | undefined): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  if (typeof v === 'string') {
+    const parsed = parseJsonAttr(v);
+    if (Array.isArray(parsed)) return parsed.filter((x): x is string => typeof x === 'string');
+    return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  }
+  return [];
+}
+
+/** True when a span describes an LLM call: our kind, GenAI request attributes, or OpenInference LLM. */
+export function isLlmSpan(attrs: Attributes): boolean {
+  const kind = attrs[A.ATTR_SPAN_KIND];
+  if (kind !== undefined) return kind === 'llm';
+  if (attrs[A.OPENINFERENCE_SPAN_KIND] === 'LLM') return true;
+  const op = attrs[A.GEN_AI_OPERATION_NAME];
+  if (typeof op === 'string') return LLM_OPERATIONS.has(op);
+  return (
+    attrs[A.GEN_AI_REQUEST_MODEL] !== undefined ||
+    attrs[A.GEN_AI_USAGE_INPUT_TOKENS] !== undefined ||
+    attrs[A.GEN_AI_USAGE_PROMPT_TOKENS] !== undefined
+  );
+}
+
+/** `gen_ai.operation.name` values that are calls to a model (not `execute_tool`, `invoke_agent`...). */
+const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'completion', 'responses']);
+
+/** Whether a span matters to AgentOps at all; everything else (HTTP, DB spans...) is passed over. */
+export function isAgentOpsRelevant(attrs: Attributes): boolean {
+  return attrs[A.ATTR_SPAN_KIND] !== undefined || isLlmSpan(attrs);
+}
+
+/** The session a span belongs to: its `agentops.session.id`, else the session of its trace. */
+export function sessionIdOf(span: SpanLike): string {
+  const explicit = span.attributes[A.ATTR_SESSION_ID];
+  return typeof explicit === 'string' && explicit ? explicit : traceIdToUuid(span.traceId);
+}
+
+function eventBase(span: SpanLike) {
+  const a = span.attributes;
+  const id = str(a[A.ATTR_EVENT_ID]) ?? spanToUuid(span.traceId, span.spanId);
+  const end = span.endTimeMs ?? span.startTimeMs;
+  return {
+    id,
+    session_id: sessionIdOf(span),
+    init_timestamp: iso(span.startTimeMs),
+    end_timestamp: iso(end),
+    agent_id: str(a[A.ATTR_AGENT_ID]),
+    span_id: span.spanId,
+    parent_span_id: span.parentSpanId ?? null,
+  };
+}
+
+function endStateOf(v: AttributeValue | undefined): EndState | null {
+  return typeof v === 'string' && (END_STATES as readonly string[]).includes(v) ? (v as EndState) : null;
+}
+
+function toSession(span: SpanLike): SessionModel {
+  const a = span.attributes;
+  const host = parseJsonAttr(a[A.ATTR_HOST_ENV]);
+  return {
+    session_id: sessionIdOf(span),
+    init_timestamp: iso(span.startTimeMs),
+    end_timestamp: span.endTimeMs === undefined ? null : iso(span.endTimeMs),
+    end_state: span.endTimeMs === undefined ? null : endStateOf(a[A.ATTR_SESSION_END_STATE]) ?? 'Indeterminate',
+    end_state_reason: str(a[A.ATTR_SESSION_END_STATE_REASON]),
+    tags: stringArray(a[A.ATTR_SESSION_TAGS]),
+    host_env: host && typeof host === 'object' && !Array.isArray(host) ? (host as Record<string, unknown>) : null,
+    video: str(a[A.ATTR_SESSION_VIDEO]),
+    inherited: a[A.ATTR_SESSION_INHERITED] === true,
+  };
+}
+
+/** Request parameters of a GenAI span: every `gen_ai.request.*` but the model. */
+function genAiParams(a: Attributes): Record<string, unknown> | null {
+  let params: Record<string, unknown> | null = null;
+  for (const key in a) {
+    if (key.startsWith('gen_ai.request.') && key !== A.GEN_AI_REQUEST_MODEL) {
+      (params ??= {})[key.slice('gen_ai.request.'.length)] = a[key];
+    }
+  }
+  return params;
+}
+
+/** Token counts of an LLM span under any naming generation (new GenAI, old GenAI, OpenInference). */
+export function llmUsageOf(a: Attributes) {
+  return {
+    model: str(first(a, A.GEN_AI_RESPONSE_MODEL, A.GEN_AI_REQUEST_MODEL, A.LLM_MODEL_NAME)),
+    provider: str(first(a, A.GEN_AI_PROVIDER_NAME, A.GEN_AI_SYSTEM, A.LLM_PROVIDER)),
+    inputTokens: num(first(a, A.GEN_AI_USAGE_INPUT_TOKENS, A.GEN_AI_USAGE_PROMPT_TOKENS, A.LLM_TOKEN_COUNT_PROMPT)),
+    outputTokens: num(first(a, A.GEN_AI_USAGE_OUTPUT_TOKENS, A.GEN_AI_USAGE_COMPLETION_TOKENS, A.LLM_TOKEN_COUNT_COMPLETION)),
+    cacheReadTokens: num(
+      first(a, A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD, A.LLM_TOKEN_COUNT_CACHE_READ),
+    ),
+    cacheWriteTokens: num(
+      first(a, A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD, A.LLM_TOKEN_COUNT_CACHE_WRITE),
+    ),
+    reasoningTokens: num(first(a, A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, A.LLM_TOKEN_COUNT_REASONING)),
+  };
+}
+
+/** USD of an LLM span: its `agentops.llm.cost`, else the price table; null when unknown. */
+export function llmCostOf(a: Attributes, usage = llmUsageOf(a)): number | null {
+  return num(a[A.ATTR_LLM_COST]) ?? computeLlmCost(usage) ?? null;
+}
+
+function toLlmEvent(span: SpanLike): LLMEventModel {
+  const a = span.attributes;
+  const usage = llmUsageOf(a);
+  const { model, provider } = usage;
+  const finish = a[A.GEN_AI_RESPONSE_FINISH_REASONS];
+  return {
+    ...eventBase(span),
+    event_type: 'llms',
+    model,
+    prompt: parseJsonAttr(first(a, A.ATTR_LLM_PROMPT, A.GEN_AI_INPUT_MESSAGES, A.GEN_AI_PROMPT, A.INPUT_VALUE)),
+    completion: parseJsonAttr(
+      first(a, A.ATTR_LLM_COMPLETION, A.GEN_AI_OUTPUT_MESSAGES, A.GEN_AI_COMPLETION, A.OUTPUT_VALUE),
+    ),
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    cache_read_tokens: usage.cacheReadTokens,
+    cache_creation_tokens: usage.cacheWriteTokens,
+    reasoning_tokens: usage.reasoningTokens,
+    cost: llmCostOf(a, usage),
+    params: parseJsonAttr(a[A.ATTR_LLM_PARAMS]) ?? genAiParams(a) ?? parseJsonAttr(a[A.LLM_INVOCATION_PARAMETERS]),
+    returns: parseJsonAttr(a[A.ATTR_LLM_RETURNS]),
+    thread_id: str(first(a, A.ATTR_LLM_THREAD_ID, A.GEN_AI_CONVERSATION_ID)),
+    provider,
+    operation: str(a[A.GEN_AI_OPERATION_NAME]),
+    response_id: str(a[A.GEN_AI_RESPONSE_ID]),
+    finish_reasons: finish === undefined ? null : stringArray(finish),
+    time_to_first_token_ms: num(a[A.ATTR_LLM_TIME_TO_FIRST_TOKEN]),
+    error: span.status.code === 2,
+  };
+}
+
+function toActionEvent(span: SpanLike): ActionEventModel {
+  const a = span.attributes;
+  return {
+    ...eventBase(span),
+    event_type: 'actions',
+    action_type: str(a['agentops.action.action_type']) ?? span.name,
+    logs: parseJsonAttr(a['agentops.action.logs']),
+    screenshot: str(a['agentops.action.screenshot']),
+    params: parseJsonAttr(a['agentops.action.params']),
+    returns: parseJsonAttr(a['agentops.action.returns']),
+  };
+}
+
+function toToolEvent(span: SpanLike): ToolEventModel {
+  const a = span.attributes;
+  return {
+    ...eventBase(span),
+    event_type: 'tools',
+    name: str(a['agentops.tool.name']) ?? span.name,
+    logs: parseJsonAttr(a['agentops.tool.logs']),
+    params: parseJsonAttr(a['agentops.tool.params']),
+    returns: parseJsonAttr(a['agentops.tool.returns']),
+  };
+}
+
+function toErrorEvent(span: SpanLike): ErrorEventModel {
+  const a = span.attributes;
+  const base = eventBase(span);
+  return {
+    ...base,
+    event_type: 'errors',
+    trigger_event_id: str(a['agentops.error.trigger_event_id']),
+    trigger_event_type: str(a['agentops.error.trigger_event_type']),
+    error_type: str(a['agentops.error.error_type']),
+    code: str(a['agentops.error.code']),
+    details: str(a['agentops.error.details']) ?? span.status.message ?? null,
+    logs: parseJsonAttr(a['agentops.error.logs']),
+    timestamp: base.init_timestamp,
+  };
+}
+
+/** Converts one span; undefined for spans that are no part of the AgentOps model. */
+export function convertSpan(span: SpanLike): ConvertedSpan | undefined {
+  const a = span.attributes;
+  switch (a[A.ATTR_SPAN_KIND]) {
+    case 'session':
+      return { kind: 'session', session: toSession(span) };
+    case 'llm':
+      return { kind: 'event', event: toLlmEvent(span) };
+    case 'action':
+      return { kind: 'event', event: toActionEvent(span) };
+    case 'tool':
+      return { kind: 'event', event: toToolEvent(span) };
+    case 'error':
+      return { kind: 'event', event: toErrorEvent(span) };
+    case 'agent':
+      return {
+        kind: 'agent',
+        agent: {
+          id: str(a[A.ATTR_AGENT_ID]) ?? spanToUuid(span.traceId, span.spanId),
+          name: str(a[A.ATTR_AGENT_NAME]) ?? span.name,
+          session_id: sessionIdOf(span),
+        },
+      };
+    case undefined:
+      return isLlmSpan(a) ? { kind: 'event', event: toLlmEvent(span) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Converts a batch. An LLM span nested directly inside another LLM span describes the same call twice
+ * (a client that traces itself under our instrumentation), so only the outer one becomes an event.
+ */
+export function convertSpans(spans: readonly SpanLike[]): ConvertedBatch {
+  const out: ConvertedBatch = { sessions: [], events: [], agents: [] };
+  const llmSpanIds = new Set<string>();
+  for (const s of spans) if (isLlmSpan(s.attributes)) llmSpanIds.add(s.spanId);
+  for (const span of spans) {
+    if (span.parentSpanId && llmSpanIds.has(span.parentSpanId) && llmSpanIds.has(span.spanId)) continue;
+    const c = convertSpan(span);
+    if (!c) continue;
+    if (c.kind === 'session') out.sessions.push(c.session);
+    else if (c.kind === 'event') out.events.push(c.event);
+    else out.agents.push(c.agent);
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import { calcPrice } from '@pydantic/genai-prices';
+
+/** Token usage of one LLM call, GenAI-convention style: `inputTokens` includes cache reads and writes. */
+export interface LlmUsage {
+  model: string | null | undefined;
+  provider?: string | null;
+  inputTokens?: number | null;
+  outputTokens?: number | null;
+  cacheReadTokens?: number | null;
+  cacheWriteTokens?: number | null;
+}
+
+// gen_ai.provider.name / gen_ai.system values → genai-prices provider ids.
+const PROVIDER_IDS: Record<string, string> = {
+  openai: 'openai',
+  'azure.ai.openai': 'azure',
+  az: 'azure',
+  anthropic: 'anthropic',
+  'aws.bedrock': 'aws',
+  'gcp.gemini': 'google',
+  'gcp.vertex_ai': 'google',
+  'gcp.gen_ai': 'google',
+  gemini: 'google',
+  mistral_ai: 'mistral',
+  groq: 'groq',
+  deepseek: 'deepseek',
+  x_ai: 'x-ai',
+  cohere: 'cohere',
+};
+
+function count(n: number | null | undefined): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * The cost in USD of one LLM call from the bundled `@pydantic/genai-prices` data (offline, never updated
+ * at run time). Undefined when the model is unknown or no token count is known: never a made-up number.
+ */
+export function computeLlmCost(usage: LlmUsage): number | undefined {
+  if (!usage.model) return undefined;
+  const input = count(usage.inputTokens);
+  const output = count(usage.outputTokens);
+  if (input === undefined && output === undefined) return undefined;
+  const tokens: Record<string, number> = { input_tokens: input ?? 0, output_tokens: output ?? 0 };
+  const cacheRead = count(usage.cacheReadTokens);
+  const cacheWrite = count(usage.cacheWriteTokens);
+  // genai-prices rejects cache partitions larger than the total; such input is inconsistent, so only
+  // pass the partitions when they fit.
+  if ((cacheRead ?? 0) + (cacheWrite ?? 0) <= tokens.input_tokens) {
+    if (cacheRead) tokens.cache_read_tokens = cacheRead;
+    if (cacheWrite) tokens.cache_write_tokens = cacheWrite;
+  }
+  const providerId = usage.provider ? PROVIDER_IDS[usage.provider] : undefined;
+  try {
+    const price = calcPrice(tokens, usage.model, providerId ? { providerId } : undefined);
+    return price && Number.isFinite(price.total_price) ? price.total_price : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USD as the wire and `endSession` show it: 6 decimals, `"0.000000"` when free or unknown. */
+export function formatCost(usd: number | null | undefined): string {
+  return (typeof usd === 'number' && Number.isFinite(usd) && usd > 0 ? usd : 0).toFixed(6);
+}

@@ -1,0 +1,16 @@
+export * from './semconv.js';
+export * from './types.js';
+export * from './ids.js';
+export { computeLlmCost, formatCost, type LlmUsage } from './cost.js';
+export {
+  convertSpan,
+  convertSpans,
+  isAgentOpsRelevant,
+  isLlmSpan,
+  llmCostOf,
+  llmUsageOf,
+  parseJsonAttr,
+  sessionIdOf,
+  type ConvertedBatch,
+  type ConvertedSpan,
+} from './convert.js';

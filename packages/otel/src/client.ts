@@ -1,0 +1,176 @@
+import { context, type Context } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SESSION_ID, llmCostOf, traceIdToUuid } from '@agentops/model';
+import { isMainThread } from 'node:worker_threads';
+import { resolveConfig, type InitOptions, type ResolvedConfig } from './config.js';
+import { sessionFromContext } from './context.js';
+import { installProcessHooks } from './lifecycle.js';
+import { logger } from './logger.js';
+import { AgentOpsSpanProcessor, type AgentOpsExporterHooks } from './processor.js';
+import { setupTracing, type Tracing } from './provider.js';
+import { Session, type SessionHost, type StartSessionOptions } from './session.js';
+
+/** Exporter used when there is nowhere to send spans (no API key): sessions still work locally. */
+class DiscardingExporter implements SpanExporter {
+  export(_spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/** Builds the default exporter for a configuration; replaced by the AgentOps exporter when there is one. */
+export type ExporterFactory = (config: ResolvedConfig) => (SpanExporter & AgentOpsExporterHooks) | undefined;
+let defaultExporterFactory: ExporterFactory = () => undefined;
+/** @internal */
+export function setDefaultExporterFactory(f: ExporterFactory): void {
+  defaultExporterFactory = f;
+}
+
+/**
+ * The SDK's state for the process: configuration, tracing, live sessions, process hooks. One per process,
+ * kept on `globalThis` so the ESM and CommonJS builds loaded side by side share it.
+ */
+export class AgentOpsClient implements SessionHost {
+  readonly config: ResolvedConfig;
+  readonly processor: AgentOpsSpanProcessor;
+  private readonly tracing: Tracing;
+  private readonly live = new Map<string, Session>();
+  private readonly all = new Map<string, Session>();
+  private readonly serverCosts = new Map<string, string>();
+  private removeHooks: (() => void) | undefined;
+
+  constructor(options: InitOptions) {
+    this.config = resolveConfig(options);
+    const cfg = this.config;
+    const userProcessor = AgentOpsSpanProcessor.created()[0];
+    let exporter = cfg.exporter ?? defaultExporterFactory(cfg);
+    if (!exporter && !userProcessor) {
+      if (!cfg.disabled) logger.once('warn', 'no-api-key', 'no API key (AGENTOPS_API_KEY): sessions are kept locally and nothing is sent.');
+      exporter = new DiscardingExporter();
+    }
+    this.processor =
+      userProcessor && !cfg.exporter
+        ? userProcessor
+        : new AgentOpsSpanProcessor({ exporter: exporter!, maxQueueSize: cfg.maxQueueSize, maxWaitTime: cfg.maxWaitTime });
+    this.processor.sessionHooks = {
+      sessionIdFor: (ctx) => this.currentSession(ctx)?.id,
+      onForeignLlmSpan: (span) => this.countForeignLlmSpan(span),
+    };
+    this.tracing = setupTracing(this.processor, this.processor === userProcessor, cfg.disabled);
+    if (!cfg.disabled && isMainThread) {
+      this.removeHooks = installProcessHooks({
+        liveSessions: () => [...this.live.values()],
+        hasPending: () => this.processor.hasPending(),
+        flush: (ms) => this.flush(ms),
+        flushSync: () => this.processor.flushSync(),
+        skipAutoEndSession: cfg.skipAutoEndSession,
+      });
+    }
+  }
+
+  get tracer() {
+    return this.tracing.tracer;
+  }
+
+  get idGenerator() {
+    return this.tracing.idGenerator;
+  }
+
+  /** How AgentOps joined the app's tracing (see `setupTracing`). */
+  get tracingMode(): Tracing['mode'] {
+    return this.tracing.mode;
+  }
+
+  startSession(options: StartSessionOptions = {}): Session {
+    const session = new Session(this, options);
+    this.live.set(session.id, session);
+    this.all.set(session.id, session);
+    if (!this.config.disabled) {
+      logger.info(`session ${session.id} ${session.inherited ? 'joined' : 'started'}: ${this.sessionUrl(session.id)}`);
+    }
+    return session;
+  }
+
+  sessionEnded(session: Session): void {
+    this.live.delete(session.id);
+  }
+
+  liveSessions(): Session[] {
+    return [...this.live.values()];
+  }
+
+  getSession(id: string): Session | undefined {
+    return this.all.get(id);
+  }
+
+  /**
+   * The session that owns work done in `ctx`: the one bound to the context (`session.run`), else the only
+   * live session; with several live and none bound, none (and one warning).
+   */
+  currentSession(ctx: Context = context.active()): Session | undefined {
+    const bound = sessionFromContext(ctx);
+    if (bound) return bound;
+    if (this.live.size === 1) return this.live.values().next().value;
+    if (this.live.size > 1) {
+      logger.once(
+        'warn',
+        'ambiguous-session',
+        `${this.live.size} sessions are live and none is bound to this async context, so this event belongs to none. Record through session.record(), or run the work inside session.run().`,
+      );
+    }
+    return undefined;
+  }
+
+  private countForeignLlmSpan(span: ReadableSpan): void {
+    const attr = span.attributes[ATTR_SESSION_ID];
+    const id = typeof attr === 'string' ? attr : traceIdToUuid(span.spanContext().traceId);
+    this.all.get(id)?.count('llms', llmCostOf(span.attributes));
+  }
+
+  /** @internal the exporter tells us the server's cost of a session */
+  setServerCost(sessionId: string, cost: string): void {
+    this.serverCosts.set(sessionId, cost);
+  }
+
+  serverCost(sessionId: string): string | undefined {
+    return this.serverCosts.get(sessionId);
+  }
+
+  sessionUrl(sessionId: string): string {
+    return `${this.config.endpoint}/sessions/${sessionId}`;
+  }
+
+  flush(timeoutMs: number = this.config.maxWaitTime + 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+    });
+    return Promise.race([this.processor.forceFlush().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Spans dropped so far (queue full, export given up); each drop was also reported in a warning. */
+  droppedCount(): number {
+    return this.processor.droppedCount();
+  }
+
+  async shutdown(): Promise<void> {
+    this.removeHooks?.();
+    this.removeHooks = undefined;
+    for (const s of this.live.values()) s._end('Indeterminate', 'N/A (AgentOps was shut down)');
+    await this.flush();
+    await this.tracing.shutdown();
+  }
+}
+
+const STATE = Symbol.for('agentops.otel.client');
+type GlobalState = { [STATE]?: AgentOpsClient };
+
+export function getClient(): AgentOpsClient | undefined {
+  return (globalThis as GlobalState)[STATE];
+}
+
+export function setClient(c: AgentOpsClient | undefined): void {
+  (globalThis as GlobalState)[STATE] = c;
+}

@@ -1,0 +1,137 @@
+/**
+ * AgentOps for Node.js on OpenTelemetry: sessions, events, LLM cost.
+ *
+ * @example
+ * ```ts
+ * import * as agentops from '@agentops/otel';
+ * const session = agentops.init({ tags: ['demo'] });
+ * session?.record(new agentops.ActionEvent({ actionType: 'search', params: { q }, returns: hits }));
+ * await session?.endSession('Success');
+ * ```
+ * @packageDocumentation
+ */
+import { AgentOpsClient, getClient, setClient } from './client.js';
+import type { InitOptions } from './config.js';
+import type { AnyEvent } from './events.js';
+import { wrapRecorded } from './helpers.js';
+import { logger } from './logger.js';
+import type { EndStateInput, Session, StartSessionOptions } from './session.js';
+
+export { ActionEvent, AgentOpsEvent, ErrorEvent, LLMEvent, ToolEvent } from './events.js';
+export type { AnyEvent, EventInit, ErrorEventInit, LLMEventInit, Timestamp } from './events.js';
+export { Session } from './session.js';
+export type { EndStateInput, SessionAnalytics, StartSessionOptions } from './session.js';
+export type { InitOptions, ResolvedConfig } from './config.js';
+export { AgentOpsSpanProcessor } from './processor.js';
+export type { AgentOpsExporterHooks, AgentOpsSpanProcessorOptions } from './processor.js';
+export type { LogLevel } from './logger.js';
+export type { EndState } from '@agentops/model';
+export { SDK_VERSION } from './host-env.js';
+
+function client(): AgentOpsClient {
+  let c = getClient();
+  if (!c) {
+    c = new AgentOpsClient({ autoStartSession: false });
+    setClient(c);
+  }
+  return c;
+}
+
+/**
+ * Sets AgentOps up. Synchronous, never waits for the network. Starts a session and returns it unless
+ * `autoStartSession` is false. A second call warns and changes nothing (it returns the live session, if
+ * exactly one).
+ */
+export function init(options: InitOptions = {}): Session | undefined {
+  const existing = getClient();
+  if (existing) {
+    logger.warn('init() was already called; this call changes nothing.');
+    const live = existing.liveSessions();
+    return live.length === 1 ? live[0] : undefined;
+  }
+  const c = new AgentOpsClient(options);
+  setClient(c);
+  if (!c.config.autoStartSession) return undefined;
+  return c.startSession({ tags: c.config.tags, inheritedSessionId: c.config.inheritedSessionId });
+}
+
+/** Starts a session (a factory: call it as often as needed; sessions may overlap). */
+export function startSession(options: StartSessionOptions = {}): Session {
+  const c = client();
+  return c.startSession({ ...options, inheritedSessionId: options.inheritedSessionId ?? undefined });
+}
+
+/**
+ * Ends the only live session. With none or several live, it warns and resolves to undefined: end a
+ * session through its own `endSession` then.
+ */
+export async function endSession(endState: EndStateInput, endStateReason?: string): Promise<string | undefined> {
+  const live = getClient()?.liveSessions() ?? [];
+  if (live.length !== 1) {
+    logger.warn(`endSession() needs exactly one live session, there are ${live.length}; call session.endSession() instead.`);
+    return undefined;
+  }
+  return live[0].endSession(endState, endStateReason);
+}
+
+function current(what: string): Session | undefined {
+  const s = getClient()?.currentSession();
+  if (!s) logger.once('warn', `no-session:${what}`, `${what}() found no session to use (start one with init() or startSession()).`);
+  return s;
+}
+
+/** Records an event in the current session (the one of the async context, else the only live one). */
+export function record(event: AnyEvent): void {
+  current('record')?.record(event);
+}
+
+/** Adds tags to the current session. */
+export function addTags(tags: string[]): void {
+  current('addTags')?.addTags(tags);
+}
+
+/** Replaces the tags of the current session. */
+export function setTags(tags: string[]): void {
+  current('setTags')?.setTags(tags);
+}
+
+/** A session of this process by id, or the current session when no id is given. */
+export function getSession(id?: string): Session | undefined {
+  const c = getClient();
+  return id === undefined ? c?.currentSession() : c?.getSession(id);
+}
+
+/** The live sessions of this process. */
+export function getSessions(): Session[] {
+  return getClient()?.liveSessions() ?? [];
+}
+
+/** Wraps `fn` so every call is recorded as an `ActionEvent` named `name` (errors as `ErrorEvent`s too). */
+export function recordAction<F extends (...args: never[]) => unknown>(name: string, fn: F): F {
+  return wrapRecorded('action', name, fn, () => getClient()?.currentSession());
+}
+
+/** Wraps `fn` so every call is recorded as a `ToolEvent` named `name` (errors as `ErrorEvent`s too). */
+export function recordTool<F extends (...args: never[]) => unknown>(name: string, fn: F): F {
+  return wrapRecorded('tool', name, fn, () => getClient()?.currentSession());
+}
+
+/** Events (spans) dropped so far: queue full or given up by the exporter. Each was reported in a warning. */
+export function getDroppedEventCount(): number {
+  return getClient()?.droppedCount() ?? 0;
+}
+
+/** Sends everything recorded so far; resolves when done or after the flush time limit. */
+export async function flush(): Promise<void> {
+  await getClient()?.flush();
+}
+
+/**
+ * Ends live sessions (`Indeterminate`), flushes, unregisters what `init` registered and forgets the
+ * configuration, so `init` can be called again.
+ */
+export async function shutdown(): Promise<void> {
+  const c = getClient();
+  setClient(undefined);
+  await c?.shutdown();
+}

@@ -1,0 +1,216 @@
+import type { Context } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_EVENT_ID, ATTR_SESSION_ID, ATTR_SPAN_KIND, isAgentOpsRelevant, isLlmSpan } from '@agentops/model';
+import { logger } from './logger.js';
+
+/**
+ * A `SpanExporter` that can also take part in AgentOps' session life cycle. Both hooks are optional, so any
+ * OpenTelemetry exporter plugs in.
+ */
+export interface AgentOpsExporterHooks {
+  /** A session span has started: announce it now, not when it ends. */
+  onSessionStart?(span: ReadableSpan): void;
+  /**
+   * Hands over what is pending while the process is exiting (`process.exit`, where only synchronous
+   * code runs). Must finish before it returns.
+   */
+  exportSync?(spans: ReadableSpan[]): void;
+  /** Events this exporter had to give up on (server unreachable past the retry window, refused...). */
+  getDroppedCount?(): number;
+}
+
+/** What the SDK core tells the processor about sessions. */
+export interface SessionHooks {
+  /** The session a span started in `ctx` belongs to (context, else the only live one). */
+  sessionIdFor(ctx: Context): string | undefined;
+  /** An LLM span made by an instrumentation (not by `record`) ended: count it in its session. */
+  onForeignLlmSpan(span: ReadableSpan): void;
+}
+
+export interface AgentOpsSpanProcessorOptions {
+  /** Where the spans go. */
+  exporter: SpanExporter & AgentOpsExporterHooks;
+  /** Spans held for export at most; past it new spans are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Longest time a span waits before it is exported, ms. Default 2000. */
+  maxWaitTime?: number;
+  /** Spans per export call. Default 512. */
+  maxExportBatchSize?: number;
+}
+
+const registry = new Set<AgentOpsSpanProcessor>();
+
+/**
+ * Batches the spans that matter to AgentOps (sessions, events, LLM spans of any instrumentation) and passes
+ * them to an exporter; everything else (HTTP, DB spans...) is passed over at once. It can be added to a
+ * tracer provider the app already has. Memory is bounded by `maxQueueSize`; whatever has to be dropped is
+ * counted ({@link AgentOpsSpanProcessor.droppedCount}) and reported, never lost silently.
+ */
+export class AgentOpsSpanProcessor implements SpanProcessor {
+  readonly exporter: SpanExporter & AgentOpsExporterHooks;
+  private readonly maxQueueSize: number;
+  private readonly maxWaitTime: number;
+  private readonly batchSize: number;
+  private queue: ReadableSpan[] = [];
+  private inFlight: ReadableSpan[] | undefined;
+  private exporting: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private dropped = 0;
+  private failed = 0;
+  private isShutdown = false;
+  /** @internal set by the SDK core when it uses this processor */
+  sessionHooks: SessionHooks | undefined;
+
+  constructor(options: AgentOpsSpanProcessorOptions) {
+    this.exporter = options.exporter;
+    this.maxQueueSize = options.maxQueueSize ?? 2048;
+    this.maxWaitTime = options.maxWaitTime ?? 2000;
+    this.batchSize = Math.min(options.maxExportBatchSize ?? 512, this.maxQueueSize);
+    registry.add(this);
+  }
+
+  /** Processors created in this process, so `init` can reuse one the app put in its own provider. */
+  static created(): readonly AgentOpsSpanProcessor[] {
+    return [...registry];
+  }
+
+  /** Spans dropped because the queue was full, plus spans the exporter gave up on. */
+  droppedCount(): number {
+    return this.dropped + this.failed + (this.exporter.getDroppedCount?.() ?? 0);
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    const attrs = span.attributes;
+    const kind = attrs[ATTR_SPAN_KIND];
+    if (kind === 'session') {
+      try {
+        this.exporter.onSessionStart?.(span);
+      } catch (e) {
+        logger.debug(`exporter.onSessionStart failed: ${String(e)}`);
+      }
+      return;
+    }
+    if (kind !== undefined || attrs[ATTR_SESSION_ID] !== undefined || !this.sessionHooks) return;
+    // A span of some other instrumentation (an LLM client, say): tie it to the session it runs in, even
+    // when it is not in the session's trace (an HTTP request's trace, or no context at all).
+    const sessionId = this.sessionHooks.sessionIdFor(parentContext);
+    if (sessionId) span.setAttribute(ATTR_SESSION_ID, sessionId);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    const attrs = span.attributes;
+    if (!isAgentOpsRelevant(attrs)) return;
+    // LLM spans of instrumentations (ours included) are not made by `record`, which counts its own.
+    if (attrs[ATTR_EVENT_ID] === undefined && isLlmSpan(attrs)) this.sessionHooks?.onForeignLlmSpan(span);
+    if (this.isShutdown) {
+      this.drop(1, 'the processor was shut down');
+      return;
+    }
+    if (this.queue.length >= this.maxQueueSize) {
+      this.drop(1, `the export queue is full (maxQueueSize ${this.maxQueueSize})`);
+      return;
+    }
+    this.queue.push(span);
+    if (this.queue.length >= this.batchSize) void this.exportNext();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.exportNext();
+      }, this.maxWaitTime);
+      this.timer.unref();
+    }
+  }
+
+  private drop(n: number, why: string): void {
+    this.dropped += n;
+    if (this.dropped === n || this.dropped % 1000 === 0) {
+      logger.warn(`${this.dropped} span(s) dropped so far: ${why}.`);
+    }
+  }
+
+  /** Exports one batch; serial, so a slow server never has more than one batch in flight. */
+  private exportNext(): Promise<void> {
+    if (this.exporting) return this.exporting;
+    if (this.queue.length === 0) return Promise.resolve();
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.queue.splice(0, this.batchSize);
+    this.inFlight = batch;
+    this.exporting = new Promise<void>((resolve) => {
+      const done = (result: ExportResult): void => {
+        if (this.inFlight === batch) this.inFlight = undefined;
+        if (result.code !== ExportResultCode.SUCCESS) {
+          this.failed += batch.length;
+          logger.warn(`${batch.length} span(s) could not be exported: ${result.error?.message ?? 'export failed'}.`);
+        }
+        resolve();
+      };
+      try {
+        this.exporter.export(batch, done);
+      } catch (e) {
+        done({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
+      }
+    }).then(() => {
+      this.exporting = undefined;
+      if (this.queue.length >= this.batchSize) void this.exportNext();
+      else if (this.queue.length > 0 && !this.timer && !this.isShutdown) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          void this.exportNext();
+        }, this.maxWaitTime);
+        this.timer.unref();
+      }
+    });
+    return this.exporting;
+  }
+
+  /** True when spans are queued or being exported. */
+  hasPending(): boolean {
+    return this.queue.length > 0 || this.exporting !== undefined;
+  }
+
+  /** Exports everything queued now and waits for it. */
+  async forceFlush(): Promise<void> {
+    while (this.queue.length > 0 || this.exporting) {
+      await (this.exporting ?? this.exportNext());
+    }
+    try {
+      await this.exporter.forceFlush?.();
+    } catch (e) {
+      logger.debug(`exporter.forceFlush failed: ${String(e)}`);
+    }
+  }
+
+  /**
+   * Synchronous hand-off of everything pending, for the process's `exit` event where no promise will ever
+   * settle. The batch in flight is handed over again: the server de-duplicates by event id.
+   */
+  flushSync(): void {
+    const pending = [...(this.inFlight ?? []), ...this.queue];
+    this.queue = [];
+    this.inFlight = undefined;
+    if (pending.length === 0) return;
+    if (!this.exporter.exportSync) {
+      logger.debug(`${pending.length} span(s) pending at exit; the exporter cannot send synchronously.`);
+      return;
+    }
+    try {
+      this.exporter.exportSync(pending);
+    } catch (e) {
+      this.failed += pending.length;
+      logger.warn(`${pending.length} span(s) could not be handed over at exit: ${String(e)}`);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.isShutdown) return;
+    await this.forceFlush();
+    this.isShutdown = true;
+    registry.delete(this);
+    if (this.dropped + this.failed > 0) logger.warn(`${this.dropped + this.failed} span(s) were dropped in all.`);
+    await this.exporter.shutdown();
+  }
+}
