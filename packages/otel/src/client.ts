@@ -52,7 +52,7 @@ export class AgentOpsClient implements SessionHost {
     this.processor =
       userProcessor && !cfg.exporter
         ? userProcessor
-        : new AgentOpsSpanProcessor({ exporter: exporter!, maxQueueSize: cfg.maxQueueSize, maxWaitTime: cfg.maxWaitTime });
+        : new AgentOpsSpanProcessor({ exporter: exporter!, maxQueueSize: cfg.maxQueueSize, maxWaitTime: cfg.maxWaitTime, internal: true });
     this.processor.sessionHooks = {
       sessionIdFor: (ctx) => this.currentSession(ctx)?.id,
       onForeignLlmSpan: (span) => this.countForeignLlmSpan(span),

@@ -37,6 +37,8 @@ export interface AgentOpsSpanProcessorOptions {
   maxWaitTime?: number;
   /** Spans per export call. Default 512. */
   maxExportBatchSize?: number;
+  /** @internal the SDK's own processor, not one the app created for its provider */
+  internal?: boolean;
 }
 
 const registry = new Set<AgentOpsSpanProcessor>();
@@ -67,10 +69,10 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
     this.maxQueueSize = options.maxQueueSize ?? 2048;
     this.maxWaitTime = options.maxWaitTime ?? 2000;
     this.batchSize = Math.min(options.maxExportBatchSize ?? 512, this.maxQueueSize);
-    registry.add(this);
+    if (!options.internal) registry.add(this);
   }
 
-  /** Processors created in this process, so `init` can reuse one the app put in its own provider. */
+  /** Processors the app created (and not shut down), so `init` can reuse one it put in its own provider. */
   static created(): readonly AgentOpsSpanProcessor[] {
     return [...registry];
   }
