@@ -1,8 +1,8 @@
 import { defineConfig, type Options } from 'tsup';
 
-/** One build recipe for every package: ESM + CommonJS + type declarations for Node 20. */
-export function packageConfig(entry: string[], overrides: Options = {}) {
-  return defineConfig({
+/** The build recipe every package shares: ESM + CommonJS + type declarations for Node 20. */
+export function packageOptions(entry: string[], overrides: Options = {}): Options {
+  return {
     entry,
     format: ['esm', 'cjs'],
     dts: true,
@@ -11,5 +11,9 @@ export function packageConfig(entry: string[], overrides: Options = {}) {
     target: 'node20',
     splitting: false,
     ...overrides,
-  });
+  };
+}
+
+export function packageConfig(entry: string[], overrides: Options = {}) {
+  return defineConfig(packageOptions(entry, overrides));
 }

@@ -7,24 +7,23 @@ import { resolveConfig, type InitOptions, type ResolvedConfig } from './config.j
 import { sessionFromContext } from './context.js';
 import { installProcessHooks } from './lifecycle.js';
 import { logger } from './logger.js';
-import { AgentOpsSpanProcessor, type AgentOpsExporterHooks } from './processor.js';
+import { AgentOpsApiClient } from './exporter/api-client.js';
+import { AgentOpsExporter } from './exporter/exporter.js';
+import { AgentOpsSpanProcessor } from './processor.js';
 import { setupTracing, type Tracing } from './provider.js';
 import { Session, type SessionHost, type StartSessionOptions } from './session.js';
 
+/** The AgentOps exporter when an API key is configured; none otherwise. */
+export function defaultExporter(cfg: ResolvedConfig): AgentOpsExporter | undefined {
+  return cfg.apiKey && !cfg.disabled ? new AgentOpsExporter({ endpoint: cfg.endpoint, apiKey: cfg.apiKey }) : undefined;
+}
+
 /** Exporter used when there is nowhere to send spans (no API key): sessions still work locally. */
-class DiscardingExporter implements SpanExporter {
+export class DiscardingExporter implements SpanExporter {
   export(_spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
     done({ code: ExportResultCode.SUCCESS });
   }
   async shutdown(): Promise<void> {}
-}
-
-/** Builds the default exporter for a configuration; replaced by the AgentOps exporter when there is one. */
-export type ExporterFactory = (config: ResolvedConfig) => (SpanExporter & AgentOpsExporterHooks) | undefined;
-let defaultExporterFactory: ExporterFactory = () => undefined;
-/** @internal */
-export function setDefaultExporterFactory(f: ExporterFactory): void {
-  defaultExporterFactory = f;
 }
 
 /**
@@ -44,7 +43,16 @@ export class AgentOpsClient implements SessionHost {
     this.config = resolveConfig(options);
     const cfg = this.config;
     const userProcessor = AgentOpsSpanProcessor.created()[0];
-    let exporter = cfg.exporter ?? defaultExporterFactory(cfg);
+    let exporter = cfg.exporter ?? defaultExporter(cfg);
+    if (exporter instanceof AgentOpsExporter) {
+      exporter.listener = {
+        onSessionCreated: (id, projectId) => {
+          const s = this.all.get(id);
+          if (s && projectId) s.projectId = projectId;
+        },
+        onSessionCost: (id, cost) => this.setServerCost(id, cost),
+      };
+    }
     if (!exporter && !userProcessor) {
       if (!cfg.disabled) logger.once('warn', 'no-api-key', 'no API key (AGENTOPS_API_KEY): sessions are kept locally and nothing is sent.');
       exporter = new DiscardingExporter();
@@ -126,6 +134,12 @@ export class AgentOpsClient implements SessionHost {
     const attr = span.attributes[ATTR_SESSION_ID];
     const id = typeof attr === 'string' ? attr : traceIdToUuid(span.spanContext().traceId);
     this.all.get(id)?.count('llms', llmCostOf(span.attributes));
+  }
+
+  /** The AgentOps API client, when an API key is configured. */
+  apiClient(): AgentOpsApiClient | undefined {
+    const e = this.processor.exporter;
+    return e instanceof AgentOpsExporter ? e.api : undefined;
   }
 
   /** @internal the exporter tells us the server's cost of a session */

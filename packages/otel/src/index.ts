@@ -16,6 +16,7 @@ import type { AnyEvent } from './events.js';
 import { wrapRecorded } from './helpers.js';
 import { logger } from './logger.js';
 import type { EndStateInput, Session, StartSessionOptions } from './session.js';
+import type { SessionStats } from '@agentops/model';
 
 export { ActionEvent, AgentOpsEvent, ErrorEvent, LLMEvent, ToolEvent } from './events.js';
 export type { AnyEvent, EventInit, ErrorEventInit, LLMEventInit, Timestamp } from './events.js';
@@ -25,7 +26,10 @@ export type { InitOptions, ResolvedConfig } from './config.js';
 export { AgentOpsSpanProcessor } from './processor.js';
 export type { AgentOpsExporterHooks, AgentOpsSpanProcessorOptions } from './processor.js';
 export type { LogLevel } from './logger.js';
-export type { EndState } from '@agentops/model';
+export type { EndState, SessionStats } from '@agentops/model';
+export { AgentOpsExporter } from './exporter/exporter.js';
+export type { AgentOpsExporterOptions } from './exporter/exporter.js';
+export { ApiError } from './exporter/api-client.js';
 export { SDK_VERSION } from './host-env.js';
 
 function client(): AgentOpsClient {
@@ -119,6 +123,22 @@ export function recordTool<F extends (...args: never[]) => unknown>(name: string
 /** Events (spans) dropped so far: queue full or given up by the exporter. Each was reported in a warning. */
 export function getDroppedEventCount(): number {
   return getClient()?.droppedCount() ?? 0;
+}
+
+function api(what: string) {
+  const a = getClient()?.apiClient();
+  if (!a) throw new Error(`AgentOps: ${what}() needs init() with an API key (AGENTOPS_API_KEY) and the AgentOps exporter.`);
+  return a;
+}
+
+/** The server's stats of a session (`GET /v2/sessions/{id}/stats`). Rejects with the server's message. */
+export async function getSessionStats(sessionId: string): Promise<SessionStats> {
+  return api('getSessionStats').sessionStats(sessionId);
+}
+
+/** A session with all its events as the server has it (`GET /v2/sessions/{id}/export`). */
+export async function exportSession(sessionId: string): Promise<Record<string, unknown>> {
+  return api('exportSession').exportSession(sessionId);
 }
 
 /** Sends everything recorded so far; resolves when done or after the flush time limit. */

@@ -3,6 +3,15 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_EVENT_ID, ATTR_SESSION_ID, ATTR_SPAN_KIND, isAgentOpsRelevant, isLlmSpan } from '@agentops/model';
 import { logger } from './logger.js';
+import { resolveConfig } from './config.js';
+import { AgentOpsExporter } from './exporter/exporter.js';
+
+function exporterFromEnv(): SpanExporter & AgentOpsExporterHooks {
+  const cfg = resolveConfig({});
+  if (cfg.apiKey) return new AgentOpsExporter({ endpoint: cfg.endpoint, apiKey: cfg.apiKey });
+  logger.once('warn', 'no-api-key', 'no API key (AGENTOPS_API_KEY): the AgentOpsSpanProcessor sends nothing.');
+  return { export: (_s, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: async () => {} };
+}
 
 /**
  * A `SpanExporter` that can also take part in AgentOps' session life cycle. Both hooks are optional, so any
@@ -29,8 +38,11 @@ export interface SessionHooks {
 }
 
 export interface AgentOpsSpanProcessorOptions {
-  /** Where the spans go. */
-  exporter: SpanExporter & AgentOpsExporterHooks;
+  /**
+   * Where the spans go. Default: the AgentOps exporter configured from the environment
+   * (`AGENTOPS_API_KEY`, `AGENTOPS_API_ENDPOINT`).
+   */
+  exporter?: SpanExporter & AgentOpsExporterHooks;
   /** Spans held for export at most; past it new spans are dropped and counted. Default 2048. */
   maxQueueSize?: number;
   /** Longest time a span waits before it is exported, ms. Default 2000. */
@@ -64,8 +76,8 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
   /** @internal set by the SDK core when it uses this processor */
   sessionHooks: SessionHooks | undefined;
 
-  constructor(options: AgentOpsSpanProcessorOptions) {
-    this.exporter = options.exporter;
+  constructor(options: AgentOpsSpanProcessorOptions = {}) {
+    this.exporter = options.exporter ?? exporterFromEnv();
     this.maxQueueSize = options.maxQueueSize ?? 2048;
     this.maxWaitTime = options.maxWaitTime ?? 2000;
     this.batchSize = Math.min(options.maxExportBatchSize ?? 512, this.maxQueueSize);

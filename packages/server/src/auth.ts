@@ -1,0 +1,65 @@
+import { isUuid } from '@agentops/model';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { badRequest, unauthorized } from './errors.js';
+import type { Store } from './store.js';
+
+/** What a request is allowed to touch. */
+export interface Principal {
+  projectId: string;
+  /** Set for a session-scoped JWT: the only session it may write. */
+  sessionId?: string;
+}
+
+/**
+ * API keys (UUIDs, stored hashed) and JWTs (HS256, secret generated on first start and kept in the store).
+ * A session JWT is scoped to one session; a project token (`/v3/auth/token`) to one project's OTLP ingest.
+ */
+export class Auth {
+  private readonly secret: Uint8Array;
+
+  constructor(
+    private readonly store: Store,
+    private readonly ttlSeconds: number,
+  ) {
+    this.secret = store.jwtSecret();
+  }
+
+  /** The project of the API key in `X-Agentops-Api-Key`; 401 if missing or unknown, 400 if malformed. */
+  projectFromKey(key: string | string[] | undefined): string {
+    if (key === undefined || key === '') throw unauthorized('Missing API key (X-Agentops-Api-Key header)');
+    if (typeof key !== 'string' || !isUuid(key)) throw badRequest('Invalid API key format');
+    const project = this.store.projectForKey(key);
+    if (!project) throw unauthorized('Unknown API key');
+    return project;
+  }
+
+  async sessionToken(projectId: string, sessionId: string): Promise<string> {
+    return this.sign({ project_id: projectId, session_id: sessionId, typ: 'session' });
+  }
+
+  async projectToken(projectId: string): Promise<string> {
+    return this.sign({ project_id: projectId, typ: 'project' });
+  }
+
+  private sign(claims: Record<string, string>): Promise<string> {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + this.ttlSeconds)
+      .sign(this.secret);
+  }
+
+  /** Checks `Authorization: Bearer <jwt>`; 401 for missing, forged or expired tokens. */
+  async fromBearer(header: string | undefined): Promise<Principal> {
+    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!m) throw unauthorized('Missing bearer token (Authorization: Bearer <jwt>)');
+    try {
+      const { payload } = await jwtVerify(m[1], this.secret, { algorithms: ['HS256'] });
+      if (typeof payload.project_id !== 'string') throw unauthorized('Invalid token');
+      return { projectId: payload.project_id, sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined };
+    } catch (e) {
+      if (e instanceof errors.JWTExpired) throw unauthorized('Expired token');
+      throw unauthorized('Invalid token');
+    }
+  }
+}

@@ -1,0 +1,359 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  EVENT_TYPES,
+  formatCost,
+  type AgentModel,
+  type EndState,
+  type EventModel,
+  type EventType,
+  type SessionModel,
+  type SessionStats,
+} from '@agentops/model';
+
+/** A session row as the REST API returns it. */
+export interface StoredSession extends SessionModel {
+  project_id: string;
+}
+
+export interface SessionListItem {
+  session_id: string;
+  init_timestamp: string;
+  end_timestamp: string | null;
+  end_state: EndState | null;
+  end_state_reason: string | null;
+  tags: string[];
+  cost: string;
+  events: number;
+  llm_calls: number;
+  total_tokens: number;
+}
+
+export interface SessionQuery {
+  tag?: string;
+  endState?: string;
+  limit: number;
+  before?: string;
+  after?: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS projects (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_hash TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  project_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  init_timestamp TEXT NOT NULL,
+  end_timestamp TEXT,
+  end_state TEXT,
+  end_state_reason TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  host_env TEXT,
+  video TEXT,
+  PRIMARY KEY (project_id, session_id)
+);
+CREATE INDEX IF NOT EXISTS sessions_by_time ON sessions (project_id, init_timestamp DESC);
+CREATE TABLE IF NOT EXISTS events (
+  project_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  init_timestamp TEXT NOT NULL,
+  end_timestamp TEXT NOT NULL,
+  agent_id TEXT,
+  model TEXT,
+  cost REAL,
+  prompt_tokens INTEGER,
+  completion_tokens INTEGER,
+  cache_read_tokens INTEGER,
+  reasoning_tokens INTEGER,
+  data TEXT NOT NULL,
+  PRIMARY KEY (project_id, id)
+);
+CREATE INDEX IF NOT EXISTS events_by_session ON events (project_id, session_id, init_timestamp);
+CREATE TABLE IF NOT EXISTS agents (
+  project_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (project_id, id)
+);
+`;
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key.toLowerCase()).digest('hex');
+}
+
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null);
+const real = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * The SQLite store (WAL; a commit is on disk before the HTTP answer, so a crash or `kill -9` loses nothing
+ * that was acknowledged). Every write is a prepared statement inside one transaction per request.
+ */
+export class Store {
+  readonly db: Database.Database;
+  private readonly st;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives an application crash; only an OS crash can lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.st = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
+      projectCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM projects'),
+      projectByName: db.prepare<[string], { id: string }>('SELECT id FROM projects WHERE name = ?'),
+      insertProject: db.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)'),
+      keyByHash: db.prepare<[string], { key_hash: string; project_id: string }>('SELECT key_hash, project_id FROM api_keys WHERE key_hash = ?'),
+      insertKey: db.prepare('INSERT INTO api_keys (key_hash, project_id, created_at) VALUES (?, ?, ?) ON CONFLICT(key_hash) DO NOTHING'),
+      sessionOwner: db.prepare<[string], { project_id: string }>('SELECT project_id FROM sessions WHERE session_id = ?'),
+      upsertSession: db.prepare(`
+        INSERT INTO sessions (project_id, session_id, init_timestamp, end_timestamp, end_state, end_state_reason, tags, host_env, video)
+        VALUES (@project_id, @session_id, @init_timestamp, @end_timestamp, @end_state, @end_state_reason, @tags, @host_env, @video)
+        ON CONFLICT(project_id, session_id) DO UPDATE SET
+          init_timestamp = MIN(init_timestamp, excluded.init_timestamp),
+          end_timestamp = CASE WHEN @is_inherited AND end_timestamp IS NOT NULL THEN end_timestamp
+                               ELSE COALESCE(excluded.end_timestamp, end_timestamp) END,
+          end_state = CASE WHEN @is_inherited AND end_state IS NOT NULL THEN end_state
+                           ELSE COALESCE(excluded.end_state, end_state) END,
+          end_state_reason = CASE WHEN @is_inherited AND end_state IS NOT NULL THEN end_state_reason
+                                  ELSE COALESCE(excluded.end_state_reason, end_state_reason) END,
+          tags = CASE WHEN @has_tags THEN excluded.tags ELSE tags END,
+          host_env = CASE WHEN @is_inherited THEN COALESCE(host_env, excluded.host_env) ELSE COALESCE(excluded.host_env, host_env) END,
+          video = COALESCE(excluded.video, video)`),
+      ensureSession: db.prepare(`
+        INSERT INTO sessions (project_id, session_id, init_timestamp) VALUES (?, ?, ?)
+        ON CONFLICT(project_id, session_id) DO UPDATE SET init_timestamp = MIN(init_timestamp, excluded.init_timestamp)`),
+      insertEvent: db.prepare(`
+        INSERT INTO events (project_id, id, session_id, event_type, init_timestamp, end_timestamp, agent_id, model, cost,
+                            prompt_tokens, completion_tokens, cache_read_tokens, reasoning_tokens, data)
+        VALUES (@project_id, @id, @session_id, @event_type, @init_timestamp, @end_timestamp, @agent_id, @model, @cost,
+                @prompt_tokens, @completion_tokens, @cache_read_tokens, @reasoning_tokens, @data)
+        ON CONFLICT(project_id, id) DO NOTHING`),
+      upsertAgent: db.prepare(`
+        INSERT INTO agents (project_id, id, session_id, name) VALUES (?, ?, ?, ?)
+        ON CONFLICT(project_id, id) DO UPDATE SET name = excluded.name`),
+      getSession: db.prepare<[string, string], Record<string, unknown>>('SELECT * FROM sessions WHERE project_id = ? AND session_id = ?'),
+      stats: db.prepare<[string, string], Record<string, number | null>>(`
+        SELECT COUNT(*) AS events,
+               COALESCE(SUM(cost), 0) AS cost,
+               COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
+               COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
+               COALESCE(SUM(cache_read_tokens), 0) AS cache_read_tokens,
+               COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens,
+               SUM(event_type = 'llms') AS llms, SUM(event_type = 'actions') AS actions,
+               SUM(event_type = 'tools') AS tools, SUM(event_type = 'errors') AS errors
+        FROM events WHERE project_id = ? AND session_id = ?`),
+      events: db.prepare<[string, string], { event_type: EventType; data: string }>(
+        'SELECT event_type, data FROM events WHERE project_id = ? AND session_id = ? ORDER BY init_timestamp, id',
+      ),
+      agents: db.prepare<[string, string], { id: string; name: string }>('SELECT id, name FROM agents WHERE project_id = ? AND session_id = ?'),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** A value kept across restarts, created by `make` the first time. */
+  meta(key: string, make: () => string): string {
+    const row = this.st.getMeta.get(key);
+    if (row) return row.value;
+    this.st.setMeta.run(key, make());
+    return this.st.getMeta.get(key)!.value;
+  }
+
+  jwtSecret(): Uint8Array {
+    return Buffer.from(this.meta('jwt_secret', () => randomBytes(32).toString('hex')), 'hex');
+  }
+
+  projectCount(): number {
+    return this.st.projectCount.get()!.n;
+  }
+
+  /** Registers `apiKey` for the project named `projectName`, creating the project if needed. */
+  addApiKey(apiKey: string, projectName = 'default'): string {
+    return this.db.transaction(() => {
+      let project = this.st.projectByName.get(projectName)?.id;
+      if (!project) {
+        project = randomUUID();
+        this.st.insertProject.run(project, projectName, new Date().toISOString());
+      }
+      const existing = this.st.keyByHash.get(hashApiKey(apiKey));
+      if (existing && existing.project_id !== project) {
+        throw new Error(`API key ${apiKey.slice(0, 8)}… already belongs to another project`);
+      }
+      this.st.insertKey.run(hashApiKey(apiKey), project, new Date().toISOString());
+      return project;
+    })();
+  }
+
+  /** The project of an API key; constant-time on the hash, so timing tells nothing about stored keys. */
+  projectForKey(apiKey: string): string | undefined {
+    const hash = hashApiKey(apiKey);
+    const row = this.st.keyByHash.get(hash);
+    if (!row) return undefined;
+    return timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex')) ? row.project_id : undefined;
+  }
+
+  /** The project a session id belongs to, if any. */
+  sessionOwner(sessionId: string): string | undefined {
+    return this.st.sessionOwner.get(sessionId)?.project_id;
+  }
+
+  private sessionParams(projectId: string, s: SessionModel, hasTags: boolean) {
+    return {
+      project_id: projectId,
+      session_id: s.session_id,
+      init_timestamp: s.init_timestamp,
+      end_timestamp: s.end_timestamp ?? null,
+      end_state: s.end_state ?? null,
+      end_state_reason: s.end_state_reason ?? null,
+      tags: JSON.stringify(s.tags ?? []),
+      host_env: s.host_env ? JSON.stringify(s.host_env) : null,
+      video: s.video ?? null,
+      is_inherited: s.inherited ? 1 : 0,
+      has_tags: hasTags ? 1 : 0,
+    };
+  }
+
+  private insertEvents(projectId: string, events: readonly EventModel[]): number {
+    let inserted = 0;
+    for (const e of events) {
+      this.st.ensureSession.run(projectId, e.session_id, e.init_timestamp);
+      const llm = e.event_type === 'llms' ? e : undefined;
+      inserted += this.st.insertEvent.run({
+        project_id: projectId,
+        id: e.id,
+        session_id: e.session_id,
+        event_type: e.event_type,
+        init_timestamp: e.init_timestamp,
+        end_timestamp: e.end_timestamp,
+        agent_id: e.agent_id ?? null,
+        model: llm?.model ?? null,
+        cost: real(llm?.cost),
+        prompt_tokens: int(llm?.prompt_tokens),
+        completion_tokens: int(llm?.completion_tokens),
+        cache_read_tokens: int(llm?.cache_read_tokens),
+        reasoning_tokens: int(llm?.reasoning_tokens),
+        data: JSON.stringify(e),
+      }).changes;
+    }
+    return inserted;
+  }
+
+  /**
+   * Writes a batch in one transaction: sessions (upsert; a joined session's end never overrides the
+   * original's), events (idempotent by id), agents (upsert). `sessionTags` says whether each session's tags
+   * are authoritative (true for the SDK; for OTLP, only when the span carried tags).
+   */
+  write(projectId: string, batch: { sessions?: readonly SessionModel[]; events?: readonly EventModel[]; agents?: readonly AgentModel[] }): number {
+    return this.db.transaction(() => {
+      for (const s of batch.sessions ?? []) this.st.upsertSession.run(this.sessionParams(projectId, s, true));
+      const n = this.insertEvents(projectId, batch.events ?? []);
+      for (const a of batch.agents ?? []) this.st.upsertAgent.run(projectId, a.id, a.session_id, a.name);
+      return n;
+    })();
+  }
+
+  getSession(projectId: string, sessionId: string): StoredSession | undefined {
+    const row = this.st.getSession.get(projectId, sessionId);
+    return row ? rowToSession(row) : undefined;
+  }
+
+  stats(projectId: string, sessionId: string): SessionStats | undefined {
+    const session = this.getSession(projectId, sessionId);
+    if (!session) return undefined;
+    const r = this.st.stats.get(projectId, sessionId)!;
+    const n = (k: string) => Number(r[k] ?? 0);
+    const duration =
+      session.end_timestamp && session.init_timestamp ? Date.parse(session.end_timestamp) - Date.parse(session.init_timestamp) : null;
+    return {
+      session_id: sessionId,
+      cost: formatCost(n('cost')),
+      events: n('events'),
+      prompt_tokens: n('prompt_tokens'),
+      completion_tokens: n('completion_tokens'),
+      cache_read_tokens: n('cache_read_tokens'),
+      reasoning_tokens: n('reasoning_tokens'),
+      total_tokens: n('prompt_tokens') + n('completion_tokens'),
+      errors: n('errors'),
+      event_counts: { llms: n('llms'), actions: n('actions'), tools: n('tools'), errors: n('errors') },
+      duration_ms: duration,
+      end_state: session.end_state ?? null,
+    };
+  }
+
+  exportSession(projectId: string, sessionId: string) {
+    const session = this.getSession(projectId, sessionId);
+    if (!session) return undefined;
+    const out: Record<EventType, unknown[]> = { llms: [], actions: [], tools: [], errors: [] };
+    for (const row of this.st.events.all(projectId, sessionId)) out[row.event_type]?.push(JSON.parse(row.data));
+    return { session, stats: this.stats(projectId, sessionId)!, agents: this.st.agents.all(projectId, sessionId), ...out };
+  }
+
+  listSessions(projectId: string, q: SessionQuery): SessionListItem[] {
+    const where = ['s.project_id = @project'];
+    if (q.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = @tag)');
+    if (q.endState !== undefined) where.push(q.endState === 'Running' ? 's.end_state IS NULL' : 's.end_state = @endState');
+    if (q.before !== undefined) where.push('s.init_timestamp < @before');
+    if (q.after !== undefined) where.push('s.init_timestamp >= @after');
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, COALESCE(e.n, 0) AS events, COALESCE(e.cost, 0) AS cost, COALESCE(e.llms, 0) AS llm_calls,
+                COALESCE(e.tokens, 0) AS total_tokens
+         FROM sessions s LEFT JOIN (
+           SELECT session_id, COUNT(*) AS n, SUM(cost) AS cost, SUM(event_type = 'llms') AS llms,
+                  SUM(COALESCE(prompt_tokens, 0) + COALESCE(completion_tokens, 0)) AS tokens
+           FROM events WHERE project_id = @project GROUP BY session_id
+         ) e ON e.session_id = s.session_id
+         WHERE ${where.join(' AND ')}
+         ORDER BY s.init_timestamp DESC, s.session_id DESC LIMIT @limit`,
+      )
+      .all({ project: projectId, tag: q.tag, endState: q.endState, before: q.before, after: q.after, limit: q.limit }) as Record<string, unknown>[];
+    return rows.map((r) => {
+      const s = rowToSession(r);
+      return {
+        session_id: s.session_id,
+        init_timestamp: s.init_timestamp,
+        end_timestamp: s.end_timestamp ?? null,
+        end_state: s.end_state ?? null,
+        end_state_reason: s.end_state_reason ?? null,
+        tags: s.tags,
+        cost: formatCost(Number(r.cost)),
+        events: Number(r.events),
+        llm_calls: Number(r.llm_calls),
+        total_tokens: Number(r.total_tokens),
+      };
+    });
+  }
+}
+
+function rowToSession(row: Record<string, unknown>): StoredSession {
+  return {
+    project_id: String(row.project_id),
+    session_id: String(row.session_id),
+    init_timestamp: String(row.init_timestamp),
+    end_timestamp: (row.end_timestamp as string | null) ?? null,
+    end_state: (row.end_state as EndState | null) ?? null,
+    end_state_reason: (row.end_state_reason as string | null) ?? null,
+    tags: JSON.parse(String(row.tags ?? '[]')) as string[],
+    host_env: row.host_env ? (JSON.parse(String(row.host_env)) as Record<string, unknown>) : null,
+    video: (row.video as string | null) ?? null,
+  };
+}
+
+export { EVENT_TYPES };
