@@ -42,11 +42,15 @@ function num(v: AttributeValue | undefined): number | null {
   return null;
 }
 
+const JSON_LITERAL = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
+
 /** Attribute values holding JSON (objects, arrays) are parsed back; anything else is kept as it is. */
 export function parseJsonAttr(v: AttributeValue | undefined): unknown {
   if (typeof v !== 'string') return v ?? null;
+  // Objects, arrays and quoted strings, and the literals JSON.stringify gives for numbers and booleans
+  // (the SDK writes strings as they are and everything else as JSON).
   const c = v.charCodeAt(0);
-  if (c === 123 /* { */ || c === 91 /* [ */ || c === 34 /* " */) {
+  if (c === 123 /* { */ || c === 91 /* [ */ || c === 34 /* " */ || JSON_LITERAL.test(v)) {
     try {
       return JSON.parse(v);
     } catch {

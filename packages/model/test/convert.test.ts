@@ -121,7 +121,7 @@ describe('convertSpan: one row per kind of span', () => {
     [
       'tool',
       span({ 'agentops.span.kind': 'tool', 'agentops.event.id': 't1', 'agentops.tool.name': 'calc', 'agentops.tool.returns': '42' }),
-      { kind: 'event', event: expect.objectContaining({ id: 't1', event_type: 'tools', name: 'calc', returns: '42' }) },
+      { kind: 'event', event: expect.objectContaining({ id: 't1', event_type: 'tools', name: 'calc', returns: 42 }) },
     ],
     [
       'error',
