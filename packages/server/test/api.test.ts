@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SignJWT } from 'jose';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { Store } from '../src/store.js';
@@ -154,7 +154,7 @@ describe('GET /v2/sessions', () => {
 });
 
 describe('bad input: 4xx with {path, message}, never 5xx, and the server keeps serving', () => {
-  const send = (opts: Parameters<FastifyInstance['inject']>[0]) => app.inject(opts);
+  const send = (opts: InjectOptions) => app.inject(opts);
 
   it.each([
     ['malformed JSON', { method: 'POST', url: '/v2/create_session', headers: { 'x-agentops-api-key': KEY_A, 'content-type': 'application/json' }, payload: '{"session":' }, 400, /Malformed JSON|JSON/],
@@ -170,10 +170,10 @@ describe('bad input: 4xx with {path, message}, never 5xx, and the server keeps s
     ['bad limit', { method: 'GET', url: '/v2/sessions?limit=-1', headers: { 'x-agentops-api-key': KEY_A } }, 400, /limit/],
     ['unknown route', { method: 'GET', url: '/v2/nope' }, 404, /No route/],
   ] as const)('%s', async (_name, opts, status, message) => {
-    const res = await send(opts as Parameters<FastifyInstance['inject']>[0]);
+    const res = await send(opts as InjectOptions);
     expect(res.statusCode).toBe(status);
     const body = res.json();
-    expect(body.path).toBe(opts.url.split('?')[0]);
+    expect(body.path).toBe((opts.url as string).split('?')[0]);
     expect(body.message).toMatch(message);
   });
 

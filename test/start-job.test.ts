@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('pnpm start (the README main job)', () => {
+  it('starts the server, runs the demo agent against it, prints the session stats, and keeps serving until SIGINT', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'agentops-start-'));
+    const child = spawn(process.execPath, [path.join(__dirname, '..', 'scripts', 'start.mjs')], {
+      env: { ...process.env, AGENTOPS_SERVER_PORT: '0', AGENTOPS_SERVER_DB: path.join(dir, 'agentops.db') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stderr.on('data', () => {});
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('press Ctrl+C to stop')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`start exited early (${code}): ${out}`)));
+    });
+    const url = /listening on (http:\/\/\S+)/.exec(out)![1];
+    const sessionId = /Session ([0-9a-f-]{36}) as the server has it/.exec(out)![1];
+    const stats = JSON.parse(out.slice(out.indexOf('{', out.indexOf('as the server has it')), out.indexOf('\nSession page')));
+    expect(stats).toMatchObject({ session_id: sessionId, end_state: 'Success', event_counts: { llms: 1, tools: 1, actions: 2, errors: 1 } });
+    const key = /API key of the local project: (\S+)/.exec(out)![1];
+    const res = await fetch(`${url}/v2/sessions/${sessionId}/stats`, { headers: { 'x-agentops-api-key': key } });
+    expect(res.status).toBe(200);
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(0);
+  });
+});
