@@ -46,6 +46,66 @@ const BENCHMARKS = {
       };
     },
   },
+  export: {
+    title: 'Export throughput: record() to acknowledged by the server (issue 3)',
+    run() {
+      const r = run('export-throughput.mjs', '50000');
+      return {
+        pass: r.dropped === 0,
+        md: [
+          'One session records 50,000 action events; the clock stops when `endSession()` resolves, i.e. when the server',
+          '(our `@agentops/server` in another process, on loopback) acknowledged every batch and the session end. The',
+          'server\'s stats are checked to hold all 50,000.',
+          '',
+          '| events | record() loop | until acknowledged | events per second | dropped |',
+          '|---:|---:|---:|---:|---:|',
+          `| ${r.events} | ${r.recordMs} ms | ${r.totalMs} ms | **${r.eventsPerSecond}** | ${r.dropped} |`,
+        ].join('\n'),
+      };
+    },
+  },
+  ingest: {
+    title: 'Server ingest rate vs raw better-sqlite3 (issue 3)',
+    run() {
+      const r = run('ingest.mjs', '100000');
+      const q = r.serverPerSecond / r.rawPerSecond;
+      return {
+        pass: q >= 1 / 3,
+        md: [
+          `100,000 events in batches of ${r.batch}. "raw": prepared INSERTs into the same table, one transaction per batch,`,
+          `in the benchmark process. "server": \`POST /v2/create_events\` over loopback HTTP (${r.concurrency} concurrent`,
+          'requests) to the server in another process: JSON parsing, schema validation, JWT check, the same inserts.',
+          '',
+          '| path | events per second | ratio to raw | p50 / p99 per batch |',
+          '|---|---:|---:|---:|',
+          `| raw better-sqlite3 | ${r.rawPerSecond} | 1.00 | |`,
+          `| server | ${r.serverPerSecond} | **${ratio(r.serverPerSecond, r.rawPerSecond)}** | ${r.p50BatchMs} / ${r.p99BatchMs} ms |`,
+          '',
+          `Target: at least 1/3 of the raw rate — ${q >= 1 / 3 ? 'met' : 'NOT met'} (${q.toFixed(2)}).`,
+        ].join('\n'),
+      };
+    },
+  },
+  'server-down': {
+    title: 'Memory with the server down while 200k events are recorded (issue 3)',
+    run() {
+      const r = run('server-down-memory.mjs', '200000');
+      const pass = r.addedPeakMb <= 64 && r.dropped === r.offered;
+      return {
+        pass,
+        md: [
+          'The endpoint is a loopback port nobody listens on; 200,000 action events are recorded, then `endSession()`.',
+          'RSS is sampled every 10,000 events.',
+          '',
+          '| RSS before | peak | added at peak | after | events + session offered | counted as dropped | drop warnings |',
+          '|---:|---:|---:|---:|---:|---:|---:|',
+          `| ${r.rssBeforeMb} MB | ${r.rssPeakMb} MB | **+${r.addedPeakMb} MB** | ${r.rssAfterMb} MB | ${r.offered} | ${r.dropped} | ${r.warnings} |`,
+          '',
+          `Target: at most +64 MB RSS, every drop counted — ${pass ? 'met' : 'NOT met'}.`,
+        ].join('\n'),
+      };
+    },
+  },
 };
 
 const args = process.argv.slice(2);

@@ -119,3 +119,23 @@ describe('exporter faults, through a misbehaving proxy in front of the real serv
     expect(agentops.getDroppedEventCount()).toBe(7);
   });
 });
+
+describe('awaiting endSession while the server is down', () => {
+  it('keeps a top-level await alive until the bounded flush ends: the app exits 0, not 13', async () => {
+    const { execFile } = await import('node:child_process');
+    const code = `
+      import * as agentops from '@agentops/otel';
+      const s = agentops.init({ exporter: new agentops.AgentOpsExporter({ endpoint: 'http://127.0.0.1:9', apiKey: '6f2b8a4e-1c3d-4e5f-8a9b-0c1d2e3f4a5b', retryWindowMs: 500 }), logLevel: 'error', maxWaitTime: 50 });
+      s.record(new agentops.ActionEvent({ actionType: 'x' }));
+      const cost = await s.endSession('Success');
+      console.log('resolved', cost, agentops.getDroppedEventCount());`;
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', code], { cwd: __dirname }, (err, out) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out }),
+      );
+      child.stdin?.end();
+    });
+    expect(result.out.trim()).toBe('resolved 0.000000 2');
+    expect(result.code).toBe(0);
+  });
+});

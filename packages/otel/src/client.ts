@@ -157,9 +157,11 @@ export class AgentOpsClient implements SessionHost {
 
   flush(timeoutMs: number = this.config.maxWaitTime + 5000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    // A referenced timer: while someone awaits a flush (endSession, beforeExit), the process stays alive
+    // until the flush ends or the time is up, instead of exiting mid-await (exit code 13 for a top-level
+    // await) because our retry timers are unreferenced.
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
-      timer.unref();
     });
     return Promise.race([this.processor.forceFlush().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
   }

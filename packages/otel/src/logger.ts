@@ -7,8 +7,12 @@ export function isLogLevel(v: unknown): v is LogLevel {
   return typeof v === 'string' && v in ORDER;
 }
 
+/** A growing drop count is reported at once, then at most this often. */
+export const DROP_REPORT_INTERVAL_MS = 10_000;
+
 let threshold = ORDER.info;
 const said = new Set<string>();
+const lastSaid = new Map<string, number>();
 
 export const logger = {
   setLevel(level: LogLevel): void {
@@ -35,9 +39,18 @@ export const logger = {
     said.add(key);
     write(level, msg);
   },
+  /** Logs under `key` at most once per `intervalMs`; for counters that grow (drops). */
+  every(level: LogLevel, key: string, intervalMs: number, msg: string): void {
+    const now = Date.now();
+    const last = lastSaid.get(key);
+    if (last !== undefined && now - last < intervalMs) return;
+    lastSaid.set(key, now);
+    write(level, msg);
+  },
   /** Forgets which "once" messages were said (tests). */
   resetOnce(): void {
     said.clear();
+    lastSaid.clear();
   },
 };
 

@@ -2,7 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_EVENT_ID, ATTR_SESSION_ID, ATTR_SPAN_KIND, isAgentOpsRelevant, isLlmSpan } from '@agentops/model';
-import { logger } from './logger.js';
+import { DROP_REPORT_INTERVAL_MS, logger } from './logger.js';
 import { resolveConfig } from './config.js';
 import { AgentOpsExporter } from './exporter/exporter.js';
 
@@ -138,9 +138,7 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
 
   private drop(n: number, why: string): void {
     this.dropped += n;
-    if (this.dropped === n || this.dropped % 1000 === 0) {
-      logger.warn(`${this.dropped} span(s) dropped so far: ${why}.`);
-    }
+    logger.every('warn', `drop:${why}`, DROP_REPORT_INTERVAL_MS, `${this.dropped} span(s) dropped so far: ${why}. See agentops.getDroppedEventCount().`);
   }
 
   /** Exports one batch; serial, so a slow server never has more than one batch in flight. */
@@ -158,7 +156,7 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
         if (this.inFlight === batch) this.inFlight = undefined;
         if (result.code !== ExportResultCode.SUCCESS) {
           this.failed += batch.length;
-          logger.warn(`${batch.length} span(s) could not be exported: ${result.error?.message ?? 'export failed'}.`);
+          logger.every('warn', 'drop:export', DROP_REPORT_INTERVAL_MS, `${this.failed} span(s) could not be exported so far: ${result.error?.message ?? 'export failed'}.`);
         }
         resolve();
       };

@@ -140,8 +140,7 @@ export class Store {
       insertEvent: db.prepare(`
         INSERT INTO events (project_id, id, session_id, event_type, init_timestamp, end_timestamp, agent_id, model, cost,
                             prompt_tokens, completion_tokens, cache_read_tokens, reasoning_tokens, data)
-        VALUES (@project_id, @id, @session_id, @event_type, @init_timestamp, @end_timestamp, @agent_id, @model, @cost,
-                @prompt_tokens, @completion_tokens, @cache_read_tokens, @reasoning_tokens, @data)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(project_id, id) DO NOTHING`),
       upsertAgent: db.prepare(`
         INSERT INTO agents (project_id, id, session_id, name) VALUES (?, ?, ?, ?)
@@ -231,26 +230,33 @@ export class Store {
   }
 
   private insertEvents(projectId: string, events: readonly EventModel[]): number {
+    // Events may name sessions the store has not seen yet (OTLP): one upsert per session, not per event.
+    const firstSeen = new Map<string, string>();
+    for (const e of events) {
+      const t = firstSeen.get(e.session_id);
+      if (t === undefined || e.init_timestamp < t) firstSeen.set(e.session_id, e.init_timestamp);
+    }
+    for (const [sessionId, init] of firstSeen) this.st.ensureSession.run(projectId, sessionId, init);
     let inserted = 0;
     for (const e of events) {
-      this.st.ensureSession.run(projectId, e.session_id, e.init_timestamp);
       const llm = e.event_type === 'llms' ? e : undefined;
-      inserted += this.st.insertEvent.run({
-        project_id: projectId,
-        id: e.id,
-        session_id: e.session_id,
-        event_type: e.event_type,
-        init_timestamp: e.init_timestamp,
-        end_timestamp: e.end_timestamp,
-        agent_id: e.agent_id ?? null,
-        model: llm?.model ?? null,
-        cost: real(llm?.cost),
-        prompt_tokens: int(llm?.prompt_tokens),
-        completion_tokens: int(llm?.completion_tokens),
-        cache_read_tokens: int(llm?.cache_read_tokens),
-        reasoning_tokens: int(llm?.reasoning_tokens),
-        data: JSON.stringify(e),
-      }).changes;
+      // Positional parameters: measurably faster than named ones on this, the hottest statement.
+      inserted += this.st.insertEvent.run(
+        projectId,
+        e.id,
+        e.session_id,
+        e.event_type,
+        e.init_timestamp,
+        e.end_timestamp,
+        e.agent_id ?? null,
+        llm?.model ?? null,
+        real(llm?.cost),
+        int(llm?.prompt_tokens),
+        int(llm?.completion_tokens),
+        int(llm?.cache_read_tokens),
+        int(llm?.reasoning_tokens),
+        JSON.stringify(e),
+      ).changes;
     }
     return inserted;
   }

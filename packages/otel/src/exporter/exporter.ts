@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { convertSpan, convertSpans, type SessionModel } from '@agentops/model';
-import { logger } from '../logger.js';
+import { DROP_REPORT_INTERVAL_MS, logger } from '../logger.js';
 import type { AgentOpsExporterHooks } from '../processor.js';
 import { AgentOpsApiClient, ApiError, type ApiClientOptions } from './api-client.js';
 import { deliverGroup, groupBySession, groupSize, type ExitPlan, type ExitReport } from './delivery.js';
@@ -104,7 +104,7 @@ export class AgentOpsExporter implements SpanExporter, AgentOpsExporterHooks {
     const message = e instanceof Error ? e.message : String(e);
     const key = e instanceof ApiError && e.status !== undefined ? `api:${e.status}:${message}` : 'api:network';
     logger.once('warn', key, `${what}: ${message}. Dropped so far: ${this.dropped} (agentops.getDroppedEventCount()).`);
-    if (this.dropped > 0 && this.dropped % 1000 < n) logger.warn(`${this.dropped} event(s) dropped so far.`);
+    if (n > 0) logger.every('warn', 'drop:exporter', DROP_REPORT_INTERVAL_MS, `${this.dropped} event(s) dropped so far by the AgentOps exporter.`);
   }
 
   /**
