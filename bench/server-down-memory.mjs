@@ -12,9 +12,8 @@ const port = await new Promise((resolve) => {
   });
 });
 
-const originalWrite = process.stderr.write.bind(process.stderr);
 let warnings = 0;
-process.stderr.write = (chunk, ...rest) => {
+process.stderr.write = (chunk) => {
   if (String(chunk).includes('dropped')) warnings++;
   return true; // counted, not shown: the benchmark prints one JSON line
 };
