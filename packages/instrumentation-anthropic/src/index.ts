@@ -1,0 +1,1 @@
+export { AnthropicInstrumentation, PACKAGE_NAME, type AnthropicInstrumentationConfig } from './instrumentation.js';

@@ -1,0 +1,111 @@
+import { context } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import {
+  LlmCall,
+  isOursWrapped,
+  markOurs,
+  observeApiPromise,
+  observeStream,
+  patchIfAlreadyLoaded,
+  settingsFromEnv,
+  warnIfForeignWrapped,
+  type GenAiSettings,
+} from '@agentops/instrumentation-utils';
+import { messageAttributes, messageStreamAccumulator, requestAttributes } from './attributes.js';
+
+declare const __PACKAGE_VERSION__: string;
+export const PACKAGE_NAME = '@agentops/instrumentation-anthropic';
+const PACKAGE_VERSION = typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-dev';
+
+/** Options; unset ones come from the environment. */
+export interface AnthropicInstrumentationConfig extends InstrumentationConfig {
+  /** Record prompts and completions. Default: `AGENTOPS_CAPTURE_CONTENT`, else true. */
+  captureContent?: boolean;
+}
+
+type Obj = Record<string, unknown>;
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Instruments `@anthropic-ai/sdk` (0.20 to 1.x): `messages.create` plain and with `stream: true`, and
+ * `messages.stream()`, which goes through `create`. One CLIENT span per call (GenAI conventions) with its cost.
+ */
+export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
+  private settings: GenAiSettings = settingsFromEnv();
+
+  constructor(config: AnthropicInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: AnthropicInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    const env = settingsFromEnv();
+    this.settings = { ...env, captureContent: config.captureContent ?? env.captureContent };
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        '@anthropic-ai/sdk',
+        ['>=0.20 <2'],
+        (exports: unknown) => this.patch(exports),
+        (exports: unknown) => this.unpatch(exports),
+      ),
+    ];
+  }
+
+  override enable(): void {
+    super.enable();
+    patchIfAlreadyLoaded('@anthropic-ai/sdk', (exports) => this.patch(exports));
+  }
+
+  private messagesPrototype(exports: unknown): Obj | undefined {
+    const e = exports as Obj | undefined;
+    const Anthropic = (e?.Anthropic ?? (e?.default as Obj | undefined)?.Anthropic ?? e?.default) as Obj | undefined;
+    return ((Anthropic?.Messages as { prototype?: Obj } | undefined) ?? (e?.Messages as { prototype?: Obj } | undefined))?.prototype;
+  }
+
+  patch(exports: unknown): unknown {
+    const proto = this.messagesPrototype(exports);
+    if (proto && typeof proto.create === 'function' && !isOursWrapped(proto.create)) {
+      warnIfForeignWrapped(proto.create, '@anthropic-ai/sdk Messages.create', (m) => this._diag.warn(m));
+      this._wrap(proto, 'create', (original: unknown) => this.patchedCreate(original as Method));
+    }
+    return exports;
+  }
+
+  private unpatch(exports: unknown): void {
+    const proto = this.messagesPrototype(exports);
+    if (proto && isOursWrapped(proto.create)) this._unwrap(proto, 'create');
+  }
+
+  private patchedCreate(original: Method): Method {
+    const self = this;
+    return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
+      const params = args[0];
+      if (!params || typeof params !== 'object') return original.apply(this, args);
+      const settings = self.settings;
+      let call: LlmCall;
+      try {
+        const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+        call = new LlmCall(self.tracer, 'chat', requestAttributes(params as Obj, baseURL, settings));
+      } catch (e) {
+        self._diag.debug(`could not start the span: ${String(e)}`);
+        return original.apply(this, args);
+      }
+      let result: unknown;
+      try {
+        result = context.with(call.context, () => original.apply(this, args));
+      } catch (error) {
+        call.fail(error);
+        throw error;
+      }
+      const streamed = (params as Obj).stream === true;
+      return observeApiPromise(result, call, (value) => {
+        if (streamed) return observeStream(value, call, messageStreamAccumulator(settings));
+        call.end(messageAttributes(value, settings));
+        return value;
+      });
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { OpenAIInstrumentation, PACKAGE_NAME, type OpenAIInstrumentationConfig } from './instrumentation.js';

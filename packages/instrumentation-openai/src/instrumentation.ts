@@ -1,0 +1,147 @@
+import { context } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import {
+  LlmCall,
+  isOursWrapped,
+  markOurs,
+  observeApiPromise,
+  observeStream,
+  patchIfAlreadyLoaded,
+  settingsFromEnv,
+  warnIfForeignWrapped,
+  type GenAiSettings,
+} from '@agentops/instrumentation-utils';
+import { OPERATION, requestAttributes, type OpenAiCallKind } from './request.js';
+import { chatStreamAccumulator, responseAttributes, responsesStreamAccumulator } from './response.js';
+
+declare const __PACKAGE_VERSION__: string;
+export const PACKAGE_NAME = '@agentops/instrumentation-openai';
+const PACKAGE_VERSION = typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-dev';
+
+/** Options; unset ones come from the environment (see `settingsFromEnv`). */
+export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
+  /** Record prompts and completions. Default: `AGENTOPS_CAPTURE_CONTENT`, else true. */
+  captureContent?: boolean;
+  /** Add `stream_options.include_usage` to streamed chat calls. Default: `AGENTOPS_STREAM_USAGE`, else false. */
+  streamUsage?: boolean;
+}
+
+type Obj = Record<string, unknown>;
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** The methods patched, by where they live on the `OpenAI` class. */
+const TARGETS: Array<{ kind: OpenAiCallKind; path: string[] }> = [
+  { kind: 'chat', path: ['Chat', 'Completions'] },
+  { kind: 'responses', path: ['Responses'] },
+  { kind: 'embeddings', path: ['Embeddings'] },
+  { kind: 'completions', path: ['Completions'] },
+];
+
+function prototypeAt(root: unknown, path: string[]): Obj | undefined {
+  let cur = root as Obj | undefined;
+  for (const p of path) cur = cur?.[p] as Obj | undefined;
+  return (cur as { prototype?: Obj } | undefined)?.prototype;
+}
+
+/**
+ * Instruments the `openai` client (4.x to 7.x; CommonJS and ESM builds alike): chat completions (plain,
+ * streamed, tools, `parse`), the Responses API (plain and streamed), embeddings and legacy completions. Each
+ * call is one CLIENT span following the GenAI semantic conventions, with its cost. The client behaves as it
+ * would without us.
+ */
+export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+  private settings: GenAiSettings = settingsFromEnv();
+
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    const env = settingsFromEnv();
+    this.settings = {
+      ...env,
+      captureContent: config.captureContent ?? env.captureContent,
+      streamUsage: config.streamUsage ?? env.streamUsage,
+    };
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'openai',
+        ['>=4 <8'],
+        (exports: unknown) => this.patch(exports),
+        (exports: unknown) => this.unpatch(exports),
+      ),
+    ];
+  }
+
+  override enable(): void {
+    super.enable();
+    patchIfAlreadyLoaded('openai', (exports) => this.patch(exports));
+  }
+
+  private openAiClass(exports: unknown): unknown {
+    const e = exports as Obj | undefined;
+    return e?.OpenAI ?? (e?.default as Obj | undefined)?.OpenAI ?? e?.default;
+  }
+
+  /** Patches one build of the module; a prototype already patched by us is left alone. */
+  patch(exports: unknown): unknown {
+    const OpenAI = this.openAiClass(exports);
+    for (const { kind, path } of TARGETS) {
+      const proto = prototypeAt(OpenAI, path);
+      if (!proto || typeof proto.create !== 'function' || isOursWrapped(proto.create)) continue;
+      warnIfForeignWrapped(proto.create, `openai ${path.join('.')}.create`, (m) => this._diag.warn(m));
+      this._wrap(proto, 'create', (original: unknown) => this.patchedCreate(kind, original as Method));
+    }
+    return exports;
+  }
+
+  private unpatch(exports: unknown): void {
+    const OpenAI = this.openAiClass(exports);
+    for (const { path } of TARGETS) {
+      const proto = prototypeAt(OpenAI, path);
+      if (proto && isOursWrapped(proto.create)) this._unwrap(proto, 'create');
+    }
+  }
+
+  private patchedCreate(kind: OpenAiCallKind, original: Method): Method {
+    const self = this;
+    return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
+      const params = args[0];
+      if (!params || typeof params !== 'object') return original.apply(this, args);
+      const settings = self.settings;
+      let call: LlmCall;
+      let callArgs = args;
+      try {
+        const p = params as Obj;
+        if (settings.streamUsage && kind === 'chat' && p.stream === true && !(p.stream_options as Obj | undefined)?.include_usage) {
+          // Documented opt-in (AGENTOPS_STREAM_USAGE): a copy of the request asks for the usage chunk.
+          callArgs = [{ ...p, stream_options: { ...(p.stream_options as Obj | undefined), include_usage: true } }, ...args.slice(1)];
+        }
+        const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+        call = new LlmCall(self.tracer, OPERATION[kind], requestAttributes(kind, p, baseURL, settings));
+      } catch (e) {
+        self._diag.debug(`could not start the span: ${String(e)}`);
+        return original.apply(this, args);
+      }
+      let result: unknown;
+      try {
+        result = context.with(call.context, () => original.apply(this, callArgs));
+      } catch (error) {
+        call.fail(error);
+        throw error;
+      }
+      const streamed = (params as Obj).stream === true;
+      return observeApiPromise(result, call, (value) => {
+        if (streamed) {
+          return observeStream(value, call, kind === 'responses' ? responsesStreamAccumulator(settings) : chatStreamAccumulator(settings));
+        }
+        call.end(responseAttributes(kind, value, settings));
+        return value;
+      });
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import type { Attributes } from '@opentelemetry/api';
+import * as A from '@agentops/model';
+import { contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
+
+type Obj = Record<string, unknown>;
+
+/** The kinds of call this instrumentation knows. */
+export type OpenAiCallKind = 'chat' | 'responses' | 'embeddings' | 'completions';
+
+export const OPERATION: Record<OpenAiCallKind, string> = {
+  chat: 'chat',
+  responses: 'chat',
+  embeddings: 'embeddings',
+  completions: 'text_completion',
+};
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+function serverAttributes(baseURL: unknown): Attributes {
+  if (typeof baseURL !== 'string') return {};
+  try {
+    const u = new URL(baseURL);
+    return { 'server.address': u.hostname, 'server.port': Number(u.port) || (u.protocol === 'https:' ? 443 : 80) };
+  } catch {
+    return {};
+  }
+}
+
+/** Chat messages (`messages`) in the GenAI message shape. */
+export function chatInputMessages(messages: unknown): GenAiMessage[] {
+  if (!Array.isArray(messages)) return [];
+  return (messages as Obj[]).map((m) => {
+    const role = String(m.role ?? 'user');
+    const parts = textParts(m.content);
+    if (Array.isArray(m.tool_calls)) {
+      for (const tc of m.tool_calls as Obj[]) {
+        const fn = (tc.function ?? {}) as Obj;
+        parts.push({ type: 'tool_call', id: tc.id as string, name: String(fn.name ?? tc.type), arguments: parseArguments(fn.arguments) });
+      }
+    }
+    if (role === 'tool') return { role, parts: [{ type: 'tool_call_response', id: m.tool_call_id as string, response: m.content }] };
+    return { role, parts };
+  });
+}
+
+/** Responses API `input` (a string, or a list of items) in the GenAI message shape. */
+export function responsesInputMessages(input: unknown): GenAiMessage[] {
+  if (typeof input === 'string') return [{ role: 'user', parts: [{ type: 'text', content: input }] }];
+  if (!Array.isArray(input)) return [];
+  return (input as Obj[]).map((item) => {
+    if (item.type === 'function_call_output') return { role: 'tool', parts: [{ type: 'tool_call_response', id: item.call_id as string, response: item.output }] };
+    if (item.type === 'function_call') {
+      return { role: 'assistant', parts: [{ type: 'tool_call', id: item.call_id as string, name: String(item.name), arguments: parseArguments(item.arguments) }] };
+    }
+    return { role: String(item.role ?? 'user'), parts: textParts(item.content) };
+  });
+}
+
+/** Span name's operation and the request's attributes (SPEC §3): model, parameters, and content if captured. */
+export function requestAttributes(kind: OpenAiCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
+  const attrs: Attributes = {
+    [A.GEN_AI_PROVIDER_NAME]: 'openai',
+    [A.GEN_AI_SYSTEM]: 'openai',
+    ...serverAttributes(baseURL),
+  };
+  if (typeof params.model === 'string') attrs[A.GEN_AI_REQUEST_MODEL] = params.model;
+  const set = (key: string, v: unknown) => {
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') attrs[key] = v;
+  };
+  set(A.GEN_AI_REQUEST_TEMPERATURE, num(params.temperature));
+  set(A.GEN_AI_REQUEST_TOP_P, num(params.top_p));
+  set(A.GEN_AI_REQUEST_MAX_TOKENS, num(params.max_completion_tokens) ?? num(params.max_tokens) ?? num(params.max_output_tokens));
+  set('gen_ai.request.frequency_penalty', num(params.frequency_penalty));
+  set('gen_ai.request.presence_penalty', num(params.presence_penalty));
+  set('gen_ai.request.seed', num(params.seed));
+  set('gen_ai.request.choice.count', num(params.n));
+  if (params.stop !== undefined && params.stop !== null) attrs['gen_ai.request.stop_sequences'] = Array.isArray(params.stop) ? params.stop.map(String) : [String(params.stop)];
+  if (kind === 'embeddings' && typeof params.encoding_format === 'string') attrs['gen_ai.request.encoding_formats'] = [params.encoding_format];
+  const format = (params.response_format as Obj | undefined)?.type ?? ((params.text as Obj | undefined)?.format as Obj | undefined)?.type;
+  if (typeof format === 'string') attrs['gen_ai.output.type'] = format === 'text' ? 'text' : 'json';
+  if (params.stream === true) attrs['gen_ai.request.stream'] = true;
+  if (Array.isArray(params.tools)) {
+    attrs['gen_ai.request.tool_names'] = (params.tools as Obj[]).map((t) => String((t.function as Obj | undefined)?.name ?? t.name ?? t.type));
+  }
+  if (settings.captureContent) {
+    let messages: GenAiMessage[] = [];
+    if (kind === 'chat') messages = chatInputMessages(params.messages);
+    else if (kind === 'responses') messages = responsesInputMessages(params.input);
+    else if (kind === 'completions') {
+      const prompts = Array.isArray(params.prompt) ? params.prompt : [params.prompt];
+      messages = prompts.filter((p) => typeof p === 'string').map((p) => ({ role: 'user', parts: [{ type: 'text', content: p as string }] }));
+    }
+    if (messages.length) attrs[A.GEN_AI_INPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
+    if (kind === 'responses' && typeof params.instructions === 'string') {
+      attrs['gen_ai.system_instructions'] = contentJson([{ type: 'text', content: params.instructions }], settings.maxFieldSize);
+    }
+  }
+  return attrs;
+}

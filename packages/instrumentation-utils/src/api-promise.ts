@@ -1,0 +1,74 @@
+import type { LlmCall } from './llm-call.js';
+
+/** The parts of the Stainless `APIPromise` (openai, @anthropic-ai/sdk) we rely on. */
+interface ApiPromiseLike<T> extends Promise<T> {
+  responsePromise: Promise<{ response: { status: number } }>;
+  _thenUnwrap<U>(transform: (data: T, props: unknown) => U): ApiPromiseLike<U>;
+  asResponse(): Promise<unknown>;
+  parse?(): Promise<T>;
+}
+
+function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
+  const a = p as Partial<ApiPromiseLike<unknown>> | null;
+  return !!a && typeof a._thenUnwrap === 'function' && typeof a.asResponse === 'function' && !!a.responsePromise && typeof a.responsePromise.then === 'function';
+}
+
+/**
+ * Observes a client's promise without changing what the app gets: the result is handed to `onResult`, which
+ * returns what the app should see (the same value, or the same stream with an observed iterator). An
+ * `APIPromise` stays an `APIPromise` — through its own `_thenUnwrap`, so `withResponse()`, `asResponse()`,
+ * `_thenUnwrap()` and lazy parsing keep working — and its errors reach the app unchanged.
+ */
+export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unknown) => unknown): T {
+  const guarded = (result: unknown): unknown => {
+    try {
+      return onResult(result);
+    } catch {
+      call.end();
+      return result;
+    }
+  };
+  if (isApiPromise(p)) {
+    // Request failures (APIError for 4xx/5xx, connection errors) reject the response promise.
+    p.responsePromise.then(undefined, (error: unknown) => call.fail(error));
+    const out = p._thenUnwrap((data) => guarded(data));
+    // A caller that only wants the raw response never parses it: end the span when it arrives.
+    let parsing = false;
+    const parse = out.parse;
+    if (typeof parse === 'function') {
+      Object.defineProperty(out, 'parse', {
+        value: function (this: unknown, ...args: unknown[]) {
+          parsing = true;
+          return parse.apply(this, args as []);
+        },
+        configurable: true,
+        writable: true,
+      });
+    }
+    const asResponse = out.asResponse;
+    Object.defineProperty(out, 'asResponse', {
+      value: function (this: unknown) {
+        const r = asResponse.call(this);
+        if (!parsing) {
+          p.responsePromise.then(
+            (props) => {
+              if (!parsing) call.end({ 'http.response.status_code': props.response.status });
+            },
+            () => {},
+          );
+        }
+        return r;
+      },
+      configurable: true,
+      writable: true,
+    });
+    return out as T;
+  }
+  const thenable = p as unknown as PromiseLike<unknown> | null;
+  if (thenable && typeof thenable.then === 'function') {
+    thenable.then(guarded, (error: unknown) => call.fail(error));
+    return p;
+  }
+  guarded(p);
+  return p;
+}

@@ -1,0 +1,41 @@
+/**
+ * The GenAI semantic conventions' message shape (`gen_ai.input.messages` / `gen_ai.output.messages`):
+ * `{role, parts: [{type: 'text', content} | {type: 'tool_call', id, name, arguments} |
+ * {type: 'tool_call_response', id, response} | ...], finish_reason?}`.
+ */
+export type MessagePart =
+  | { type: 'text'; content: string }
+  | { type: 'reasoning'; content: string }
+  | { type: 'tool_call'; id?: string; name: string; arguments?: unknown }
+  | { type: 'tool_call_response'; id?: string; response: unknown }
+  | { type: string; [k: string]: unknown };
+
+export interface GenAiMessage {
+  role: string;
+  parts: MessagePart[];
+  finish_reason?: string;
+}
+
+/** Tool-call arguments arrive as JSON text; keep them as data when they parse. */
+export function parseArguments(args: unknown): unknown {
+  if (typeof args !== 'string') return args;
+  try {
+    return JSON.parse(args);
+  } catch {
+    return args;
+  }
+}
+
+/** Text of a content that is a string or a list of typed parts (`text`, `input_text`, `output_text`...). */
+export function textParts(content: unknown): MessagePart[] {
+  if (typeof content === 'string') return content ? [{ type: 'text', content }] : [];
+  if (!Array.isArray(content)) return [];
+  const parts: MessagePart[] = [];
+  for (const p of content as Array<Record<string, unknown>>) {
+    if (!p || typeof p !== 'object') continue;
+    if (typeof p.text === 'string') parts.push({ type: 'text', content: p.text });
+    else if (typeof p.refusal === 'string') parts.push({ type: 'refusal', content: p.refusal });
+    else if (typeof p.type === 'string') parts.push({ type: p.type });
+  }
+  return parts;
+}

@@ -1,0 +1,70 @@
+import type { LlmCall } from './llm-call.js';
+
+/** What a stream's chunks add up to; told each chunk, then asked for the span's final attributes. */
+export interface StreamAccumulator<Chunk> {
+  onChunk(chunk: Chunk): void;
+  /** Attributes for the span's end; `complete` is false after a break, an abort or an error. */
+  finish(complete: boolean): import('@opentelemetry/api').Attributes;
+}
+
+interface StainlessStream<Chunk> {
+  iterator: () => AsyncIterator<Chunk>;
+  controller?: AbortController;
+}
+
+function isStream<Chunk>(v: unknown): v is StainlessStream<Chunk> {
+  return !!v && typeof (v as StainlessStream<Chunk>).iterator === 'function' && typeof (v as AsyncIterable<Chunk>)[Symbol.asyncIterator] === 'function';
+}
+
+const isAbort = (e: unknown) => e instanceof Error && (e.name === 'AbortError' || e.constructor?.name === 'APIUserAbortError');
+
+/**
+ * Observes a Stainless `Stream` (openai, @anthropic-ai/sdk) in place: its `iterator` — which `for await`,
+ * `tee()` and `toReadableStream()` all go through — is replaced by one that passes every chunk on at once,
+ * unbuffered, while the accumulator reads it. The span ends exactly once: at the stream's end, on a `break`
+ * or `return` (the underlying iterator is closed as before), on an abort, or on an error, which is re-thrown
+ * unchanged. Returns the same stream object.
+ */
+export function observeStream<Chunk>(stream: unknown, call: LlmCall, acc: StreamAccumulator<Chunk>): unknown {
+  if (!isStream<Chunk>(stream)) {
+    call.end();
+    return stream;
+  }
+  const original = stream.iterator.bind(stream);
+  const finish = (complete: boolean, error?: unknown) => {
+    if (call.ended) return;
+    let attrs = {};
+    try {
+      attrs = acc.finish(complete);
+    } catch {
+      // a malformed chunk must not keep the span open
+    }
+    if (error !== undefined && !isAbort(error)) call.fail(error, attrs);
+    else call.end(error !== undefined ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
+  };
+  stream.iterator = function observedIterator(): AsyncIterator<Chunk> {
+    const inner = original();
+    async function* observe(): AsyncGenerator<Chunk> {
+      let complete = false;
+      try {
+        for await (const chunk of { [Symbol.asyncIterator]: () => inner }) {
+          call.firstToken();
+          try {
+            acc.onChunk(chunk);
+          } catch {
+            // never let our reading of a chunk reach the app
+          }
+          yield chunk;
+        }
+        complete = true;
+      } catch (error) {
+        finish(false, error);
+        throw error;
+      } finally {
+        finish(complete);
+      }
+    }
+    return observe();
+  };
+  return stream;
+}
