@@ -7,7 +7,7 @@ export function packageOptions(entry: string[], overrides: Options = {}): Option
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    clean: false, // the build script empties dist first: parallel configs must not clean each other's output
     target: 'node20',
     splitting: false,
     ...overrides,

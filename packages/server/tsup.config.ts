@@ -5,5 +5,5 @@ export default defineConfig([
   // jose is ESM-only; bundling it keeps the CommonJS build loadable on every Node >= 20.6.
   packageOptions(['src/index.ts'], { noExternal: ['jose'], shims: true }),
   // The CLI is an ES module only (top-level await): `node packages/server/dist/cli.js`.
-  packageOptions(['src/cli.ts'], { format: ['esm'], dts: false, clean: false }),
+  packageOptions(['src/cli.ts'], { format: ['esm'], dts: false }),
 ]);

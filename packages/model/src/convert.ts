@@ -285,6 +285,7 @@ export function convertSpans(spans: readonly SpanLike[]): ConvertedBatch {
   const llmSpanIds = new Set<string>();
   for (const s of spans) if (isLlmSpan(s.attributes)) llmSpanIds.add(s.spanId);
   for (const span of spans) {
+    if (span.attributes[A.ATTR_LLM_NESTED] === true) continue;
     if (span.parentSpanId && llmSpanIds.has(span.parentSpanId) && llmSpanIds.has(span.spanId)) continue;
     const c = convertSpan(span);
     if (!c) continue;

@@ -33,6 +33,8 @@ export const ATTR_LLM_PARAMS = 'agentops.llm.params';
 export const ATTR_LLM_RETURNS = 'agentops.llm.returns';
 export const ATTR_LLM_THREAD_ID = 'agentops.llm.thread_id';
 export const ATTR_LLM_TIME_TO_FIRST_TOKEN = 'agentops.llm.time_to_first_token_ms';
+/** Set on an LLM span that is the child of another LLM span describing the same call: counted once. */
+export const ATTR_LLM_NESTED = 'agentops.llm.nested';
 
 // OpenTelemetry GenAI semantic conventions.
 export const GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';

@@ -5,6 +5,7 @@ import { ATTR_SESSION_ID, llmCostOf, traceIdToUuid } from '@agentops/model';
 import { isMainThread } from 'node:worker_threads';
 import { resolveConfig, type InitOptions, type ResolvedConfig } from './config.js';
 import { sessionFromContext } from './context.js';
+import { enableInstrumentations } from './instrumentations.js';
 import { installProcessHooks } from './lifecycle.js';
 import { logger } from './logger.js';
 import { AgentOpsApiClient } from './exporter/api-client.js';
@@ -38,6 +39,7 @@ export class AgentOpsClient implements SessionHost {
   private readonly all = new Map<string, Session>();
   private readonly serverCosts = new Map<string, string>();
   private removeHooks: (() => void) | undefined;
+  private disableInstrumentations: (() => void) | undefined;
 
   constructor(options: InitOptions) {
     this.config = resolveConfig(options);
@@ -66,6 +68,14 @@ export class AgentOpsClient implements SessionHost {
       onForeignLlmSpan: (span) => this.countForeignLlmSpan(span),
     };
     this.tracing = setupTracing(this.processor, this.processor === userProcessor, cfg.disabled);
+    if (!cfg.disabled) {
+      (globalThis as SessionContextHolder)[SESSION_CONTEXT] = () => this.sessionContextForInstrumentation();
+      if (cfg.instrumentLlmCalls) {
+        // In 'private' mode the app's global provider would not reach AgentOps: point them at ours.
+        const provider = this.tracing.mode === 'private' ? this.tracing.provider : undefined;
+        this.disableInstrumentations = enableInstrumentations(provider, cfg.captureContent);
+      }
+    }
     if (!cfg.disabled && isMainThread) {
       this.removeHooks = installProcessHooks({
         liveSessions: () => [...this.live.values()],
@@ -130,6 +140,12 @@ export class AgentOpsClient implements SessionHost {
     return undefined;
   }
 
+  /** Where an LLM span without a parent of its own hangs: the current session's root. */
+  private sessionContextForInstrumentation(): Context | undefined {
+    const s = this.currentSession();
+    return s && !s.ended ? s._context : undefined;
+  }
+
   private countForeignLlmSpan(span: ReadableSpan): void {
     const attr = span.attributes[ATTR_SESSION_ID];
     const id = typeof attr === 'string' ? attr : traceIdToUuid(span.spanContext().traceId);
@@ -174,6 +190,9 @@ export class AgentOpsClient implements SessionHost {
   async shutdown(): Promise<void> {
     this.removeHooks?.();
     this.removeHooks = undefined;
+    this.disableInstrumentations?.();
+    this.disableInstrumentations = undefined;
+    delete (globalThis as SessionContextHolder)[SESSION_CONTEXT];
     for (const s of this.live.values()) s._end('Indeterminate', 'N/A (AgentOps was shut down)');
     await this.flush();
     await this.tracing.shutdown();
@@ -181,6 +200,9 @@ export class AgentOpsClient implements SessionHost {
 }
 
 const STATE = Symbol.for('agentops.otel.client');
+/** Read by the instrumentations (see @agentops/instrumentation-utils), so they need not import the SDK. */
+const SESSION_CONTEXT = Symbol.for('agentops.sessionContext');
+type SessionContextHolder = { [SESSION_CONTEXT]?: () => Context | undefined };
 type GlobalState = { [STATE]?: AgentOpsClient };
 
 export function getClient(): AgentOpsClient | undefined {

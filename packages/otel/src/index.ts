@@ -31,6 +31,7 @@ export { AgentOpsExporter } from './exporter/exporter.js';
 export type { AgentOpsExporterOptions } from './exporter/exporter.js';
 export { ApiError } from './exporter/api-client.js';
 export { SDK_VERSION } from './host-env.js';
+export { getAgentOpsInstrumentations, type AgentOpsInstrumentationOptions } from './instrumentations.js';
 
 function client(): AgentOpsClient {
   let c = getClient();

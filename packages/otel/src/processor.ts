@@ -1,7 +1,7 @@
-import type { Context } from '@opentelemetry/api';
+import { trace, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_EVENT_ID, ATTR_SESSION_ID, ATTR_SPAN_KIND, isAgentOpsRelevant, isLlmSpan } from '@agentops/model';
+import { ATTR_EVENT_ID, ATTR_LLM_NESTED, ATTR_SESSION_ID, ATTR_SPAN_KIND, isAgentOpsRelevant, isLlmSpan } from '@agentops/model';
 import { DROP_REPORT_INTERVAL_MS, logger } from './logger.js';
 import { resolveConfig } from './config.js';
 import { AgentOpsExporter } from './exporter/exporter.js';
@@ -105,6 +105,12 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
       }
       return;
     }
+    // A client that traces itself under our instrumentation (or two instrumentations stacked) gives an LLM
+    // span inside an LLM span for one call: mark the inner one so it is neither counted nor made an event.
+    if (isLlmSpan(attrs)) {
+      const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
+      if (parent?.attributes && isLlmSpan(parent.attributes)) span.setAttribute(ATTR_LLM_NESTED, true);
+    }
     if (kind !== undefined || attrs[ATTR_SESSION_ID] !== undefined || !this.sessionHooks) return;
     // A span of some other instrumentation (an LLM client, say): tie it to the session it runs in, even
     // when it is not in the session's trace (an HTTP request's trace, or no context at all).
@@ -116,7 +122,7 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
     const attrs = span.attributes;
     if (!isAgentOpsRelevant(attrs)) return;
     // LLM spans of instrumentations (ours included) are not made by `record`, which counts its own.
-    if (attrs[ATTR_EVENT_ID] === undefined && isLlmSpan(attrs)) this.sessionHooks?.onForeignLlmSpan(span);
+    if (attrs[ATTR_EVENT_ID] === undefined && attrs[ATTR_LLM_NESTED] !== true && isLlmSpan(attrs)) this.sessionHooks?.onForeignLlmSpan(span);
     if (this.isShutdown) {
       this.drop(1, 'the processor was shut down');
       return;

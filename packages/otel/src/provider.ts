@@ -10,7 +10,9 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { createRequire } from 'node:module';
 import { SessionIdGenerator } from './id-generator.js';
 import { SDK_NAME, SDK_VERSION } from './host-env.js';
 import { logger } from './logger.js';
@@ -19,6 +21,8 @@ import type { AgentOpsSpanProcessor } from './processor.js';
 /** How our spans are made and where they go. */
 export interface Tracing {
   tracer: Tracer;
+  /** Our provider; undefined when disabled. */
+  provider: NodeTracerProvider | undefined;
   idGenerator: SessionIdGenerator | undefined;
   /** How AgentOps joined the app's tracing: see {@link setupTracing}. */
   mode: 'disabled' | 'global' | 'attached' | 'user-processor' | 'private';
@@ -52,10 +56,10 @@ function contextManagerWorks(): boolean {
 export function setupTracing(processor: AgentOpsSpanProcessor, reusedUserProcessor: boolean, disabled: boolean): Tracing {
   if (disabled) {
     // A proxy provider without a delegate hands out the API's no-op tracer: spans that record nothing.
-    return { tracer: new ProxyTracerProvider().getTracer(SDK_NAME), idGenerator: undefined, mode: 'disabled', shutdown: async () => {} };
+    return { tracer: new ProxyTracerProvider().getTracer(SDK_NAME), provider: undefined, idGenerator: undefined, mode: 'disabled', shutdown: async () => {} };
   }
   const idGenerator = new SessionIdGenerator();
-  const provider = new NodeTracerProvider({ idGenerator, spanProcessors: [processor] });
+  const provider = new NodeTracerProvider({ idGenerator, spanProcessors: [processor, ...otlpProcessorsFromEnv()] });
   const tracer = provider.getTracer(SDK_NAME, SDK_VERSION);
   const existing = registeredTracerProvider();
 
@@ -76,6 +80,7 @@ export function setupTracing(processor: AgentOpsSpanProcessor, reusedUserProcess
     }
     return {
       tracer,
+      provider,
       idGenerator,
       mode: 'global',
       async shutdown() {
@@ -99,6 +104,7 @@ export function setupTracing(processor: AgentOpsSpanProcessor, reusedUserProcess
   }
   return {
     tracer,
+    provider,
     idGenerator,
     mode,
     async shutdown() {
@@ -110,3 +116,24 @@ export function setupTracing(processor: AgentOpsSpanProcessor, reusedUserProcess
   };
 }
 
+
+/**
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` / `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_TRACES_EXPORTER=otlp`: our spans
+ * (sessions, events, LLM calls) also go to that OTLP/HTTP endpoint, so they land in the app's own tracing
+ * backend. The exporter is loaded only then.
+ */
+function otlpProcessorsFromEnv(env: Record<string, string | undefined> = process.env): SpanProcessor[] {
+  const wanted =
+    !!env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    !!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).includes('otlp');
+  if (!wanted) return [];
+  try {
+    const req = createRequire(import.meta.url);
+    const { OTLPTraceExporter } = req('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+    return [new BatchSpanProcessor(new OTLPTraceExporter())];
+  } catch (e) {
+    logger.warn(`OTLP export was asked for in the environment but could not be set up: ${String(e)}`);
+    return [];
+  }
+}

@@ -1,0 +1,277 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake model server on loopback that answers like the OpenAI and Anthropic APIs, JSON and SSE, with
+ * deterministic content and token counts. Special model names make it misbehave:
+ * `error-429`, `error-500` (an API error), `midstream-error` (the stream breaks after a few chunks),
+ * `slow` (chunks 20 ms apart, to abort mid-way).
+ */
+export interface FakeLlmOptions {
+  /** Chunks a streamed answer is split into. Default 8. */
+  chunks?: number;
+  port?: number;
+}
+
+type Obj = Record<string, unknown>;
+
+export interface FakeLlmServer {
+  url: string;
+  /** Base URL for `new OpenAI({ baseURL })`. */
+  openaiBaseURL: string;
+  /** Base URL for `new Anthropic({ baseURL })`. */
+  anthropicBaseURL: string;
+  /** Requests received, newest last (method, path, body). */
+  requests: Array<{ path: string; body: Obj; headers: http.IncomingHttpHeaders }>;
+  close(): Promise<void>;
+}
+
+const ANSWER = 'The weather in Paris is sunny with a light breeze and 21 degrees, a fine day for a walk along the Seine.';
+const words = (s: string) => s.split(/(?<= )/);
+
+function tokensOf(value: unknown): number {
+  return Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / 4));
+}
+
+function split(text: string, n: number): string[] {
+  const w = words(text);
+  const out: string[] = [];
+  const per = Math.max(1, Math.ceil(w.length / n));
+  for (let i = 0; i < w.length; i += per) out.push(w.slice(i, i + per).join(''));
+  return out;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${Date.now()}`, ...headers });
+  res.end(text);
+}
+
+async function sendSse(res: http.ServerResponse, events: Array<{ event?: string; data: unknown }>, model: string) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': `req_${Date.now()}` });
+  for (let i = 0; i < events.length; i++) {
+    if (model === 'midstream-error' && i === 3) {
+      res.socket?.destroy();
+      return;
+    }
+    if (res.destroyed) return;
+    const e = events[i];
+    res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
+    if (model === 'slow') await new Promise((r) => setTimeout(r, 20));
+  }
+  res.end();
+}
+
+function apiError(res: http.ServerResponse, model: string, anthropic: boolean): boolean {
+  const m = /^error-(\d{3})$/.exec(model);
+  if (!m) return false;
+  const status = Number(m[1]);
+  if (anthropic) sendJson(res, status, { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message: `fake ${status}` } });
+  else sendJson(res, status, { error: { message: `fake ${status}`, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null, param: null } }, status === 429 ? { 'retry-after': '0' } : {});
+  return true;
+}
+
+function chatAnswer(body: Obj): { content: string | null; toolCalls?: Array<{ id: string; name: string; args: string }> } {
+  const messages = (body.messages as Obj[]) ?? [];
+  const last = messages[messages.length - 1];
+  const tools = body.tools as Obj[] | undefined;
+  if (tools?.length && last?.role === 'user') {
+    const fn = (tools[0].function ?? tools[0]) as Obj;
+    return { content: null, toolCalls: [{ id: 'call_fake_1', name: String(fn.name), args: JSON.stringify({ city: 'Paris' }) }] };
+  }
+  return { content: ANSWER };
+}
+
+function chat(res: http.ServerResponse, body: Obj, chunks: number) {
+  const model = String(body.model);
+  if (apiError(res, model, false)) return;
+  const id = `chatcmpl-fake${Date.now()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const answer = chatAnswer(body);
+  const prompt = tokensOf(body.messages);
+  const completion = tokensOf(answer.content ?? answer.toolCalls);
+  const usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+  const finish = answer.toolCalls ? 'tool_calls' : 'stop';
+  const responseModel = model.startsWith('gpt-4o-mini') ? 'gpt-4o-mini-2024-07-18' : model;
+  if (body.stream !== true) {
+    sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: responseModel,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: answer.content,
+            refusal: null,
+            ...(answer.toolCalls ? { tool_calls: answer.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.args } })) } : {}),
+          },
+          logprobs: null,
+          finish_reason: finish,
+        },
+      ],
+      usage,
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake',
+    });
+    return;
+  }
+  const base = { id, object: 'chat.completion.chunk', created, model: responseModel, system_fingerprint: 'fp_fake' };
+  const events: Array<{ data: unknown }> = [{ data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] } }];
+  if (answer.toolCalls) {
+    const t = answer.toolCalls[0];
+    events.push({ data: { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: t.id, type: 'function', function: { name: t.name, arguments: '' } }] }, finish_reason: null }] } });
+    for (const part of split(t.args, 3)) events.push({ data: { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: part } }] }, finish_reason: null }] } });
+  } else {
+    for (const part of split(answer.content!, chunks)) events.push({ data: { ...base, choices: [{ index: 0, delta: { content: part }, logprobs: null, finish_reason: null }] } });
+  }
+  events.push({ data: { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finish }] } });
+  if ((body.stream_options as Obj | undefined)?.include_usage) events.push({ data: { ...base, choices: [], usage } });
+  events.push({ data: '[DONE]' });
+  void sendSse(res, events, model);
+}
+
+function completions(res: http.ServerResponse, body: Obj, chunks: number) {
+  const model = String(body.model);
+  if (apiError(res, model, false)) return;
+  const id = `cmpl-fake${Date.now()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const prompt = tokensOf(body.prompt);
+  const usage = { prompt_tokens: prompt, completion_tokens: tokensOf(ANSWER), total_tokens: prompt + tokensOf(ANSWER) };
+  if (body.stream !== true) {
+    sendJson(res, 200, { id, object: 'text_completion', created, model, choices: [{ text: ANSWER, index: 0, logprobs: null, finish_reason: 'stop' }], usage });
+    return;
+  }
+  const events: Array<{ data: unknown }> = split(ANSWER, chunks).map((text) => ({ data: { id, object: 'text_completion', created, model, choices: [{ text, index: 0, logprobs: null, finish_reason: null }] } }));
+  events.push({ data: { id, object: 'text_completion', created, model, choices: [{ text: '', index: 0, logprobs: null, finish_reason: 'stop' }] } });
+  events.push({ data: '[DONE]' });
+  void sendSse(res, events, model);
+}
+
+function embeddings(res: http.ServerResponse, body: Obj) {
+  const model = String(body.model);
+  if (apiError(res, model, false)) return;
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const tokens = tokensOf(body.input);
+  sendJson(res, 200, {
+    object: 'list',
+    data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.0023064255, -0.009327292, 0.015797347] })),
+    model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}
+
+function responses(res: http.ServerResponse, body: Obj, chunks: number) {
+  const model = String(body.model);
+  if (apiError(res, model, false)) return;
+  const id = `resp_fake${Date.now()}`;
+  const input = tokensOf(body.input);
+  const output = tokensOf(ANSWER);
+  const message = { type: 'message', id: 'msg_fake', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: ANSWER, annotations: [] }] };
+  const full = {
+    id,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status: 'completed',
+    model,
+    output: [message],
+    incomplete_details: null,
+    usage: { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output },
+  };
+  if (body.stream !== true) {
+    sendJson(res, 200, full);
+    return;
+  }
+  let seq = 0;
+  const ev = (type: string, extra: Obj) => ({ event: type, data: { type, sequence_number: seq++, ...extra } });
+  const events = [
+    ev('response.created', { response: { ...full, status: 'in_progress', output: [], usage: null } }),
+    ev('response.output_item.added', { output_index: 0, item: { ...message, status: 'in_progress', content: [] } }),
+    ...split(ANSWER, chunks).map((delta) => ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })),
+    ev('response.output_text.done', { item_id: 'msg_fake', output_index: 0, content_index: 0, text: ANSWER }),
+    ev('response.completed', { response: full }),
+  ];
+  void sendSse(res, events, model);
+}
+
+function anthropicMessages(res: http.ServerResponse, body: Obj, chunks: number) {
+  const model = String(body.model);
+  if (apiError(res, model, true)) return;
+  const id = `msg_fake${Date.now()}`;
+  const messages = (body.messages as Obj[]) ?? [];
+  const last = messages[messages.length - 1];
+  const tools = body.tools as Obj[] | undefined;
+  const toolUse = tools?.length && last?.role === 'user' && typeof last.content === 'string';
+  const usage = { input_tokens: tokensOf(body.messages), cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: tokensOf(ANSWER) };
+  const content = toolUse ? [{ type: 'tool_use', id: 'toolu_fake_1', name: String(tools![0].name), input: { city: 'Paris' } }] : [{ type: 'text', text: ANSWER }];
+  const stop = toolUse ? 'tool_use' : 'end_turn';
+  if (body.stream !== true) {
+    sendJson(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage });
+    return;
+  }
+  const events: Array<{ event: string; data: unknown }> = [
+    { event: 'message_start', data: { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } } },
+  ];
+  if (toolUse) {
+    events.push({ event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_fake_1', name: String(tools![0].name), input: {} } } });
+    for (const part of split('{"city": "Paris"}', 3)) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: part } } });
+  } else {
+    events.push({ event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } });
+    for (const part of split(ANSWER, chunks)) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: part } } });
+  }
+  events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } });
+  events.push({ event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } } });
+  events.push({ event: 'message_stop', data: { type: 'message_stop' } });
+  void sendSse(res, events, model);
+}
+
+/** Starts the fake server on 127.0.0.1 (a free port unless `port` is given). */
+export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlmServer> {
+  const chunks = options.chunks ?? 8;
+  const requests: FakeLlmServer['requests'] = [];
+  const server = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      let body: Obj = {};
+      try {
+        body = parts.length ? (JSON.parse(Buffer.concat(parts).toString('utf8')) as Obj) : {};
+      } catch {
+        sendJson(res, 400, { error: { message: 'invalid JSON' } });
+        return;
+      }
+      const path = (req.url ?? '').split('?')[0];
+      requests.push({ path, body, headers: req.headers });
+      if (path.endsWith('/chat/completions')) chat(res, body, chunks);
+      else if (path.endsWith('/completions')) completions(res, body, chunks);
+      else if (path.endsWith('/embeddings')) embeddings(res, body);
+      else if (path.endsWith('/responses')) responses(res, body, chunks);
+      else if (path.endsWith('/messages')) anthropicMessages(res, body, chunks);
+      else sendJson(res, 404, { error: { message: `no route ${path}` } });
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    openaiBaseURL: `${url}/v1`,
+    anthropicBaseURL: url,
+    requests,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export { ANSWER as FAKE_ANSWER };
