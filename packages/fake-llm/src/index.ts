@@ -57,7 +57,7 @@ async function sendSse(res: http.ServerResponse, events: Array<{ event?: string;
     if (res.destroyed) return;
     const e = events[i];
     res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
-    if (model === 'slow') await new Promise((r) => setTimeout(r, 20));
+    if (model === 'slow' || model === 'midstream-error') await new Promise((r) => setTimeout(r, 20));
   }
   res.end();
 }

@@ -39,8 +39,11 @@ export function observeStream<Chunk>(stream: unknown, call: LlmCall, acc: Stream
     } catch {
       // a malformed chunk must not keep the span open
     }
-    if (error !== undefined && !isAbort(error)) call.fail(error, attrs);
-    else call.end(error !== undefined ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
+    // The clients end the loop quietly when the app aborts through `stream.controller` (and abort the
+    // controller themselves after an error, so the signal only tells when nothing was thrown).
+    const aborted = error !== undefined ? isAbort(error) : stream.controller?.signal?.aborted === true;
+    if (error !== undefined && !aborted) call.fail(error, attrs);
+    else call.end(aborted ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
   };
   stream.iterator = function observedIterator(): AsyncIterator<Chunk> {
     const inner = original();

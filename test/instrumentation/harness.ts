@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Which client versions this run covers: openai 4, 5, 6 and the newest Anthropic 0.x on Node 20; openai 7
+ * and @anthropic-ai/sdk 1 on Node 24 (they need Node 22+). AGENTOPS_TEST_MATRIX overrides.
+ */
+const node24 = (process.env.AGENTOPS_TEST_MATRIX ?? (Number(process.versions.node.split('.')[0]) >= 22 ? 'node24' : 'node20')) === 'node24';
+export const OPENAI_VERSIONS = node24 ? ['openai-v7'] : ['openai-v4', 'openai-v5', 'openai-v6'];
+export const ANTHROPIC_VERSIONS = node24 ? ['anthropic-v1'] : ['anthropic-v0'];
+
+export function load<T = Record<string, unknown>>(alias: string): { module: T; version: string } {
+  // The client's exports map hides package.json: walk up from its main file (through pnpm's store path).
+  let dir = path.dirname(require.resolve(alias));
+  while (!existsSync(path.join(dir, 'package.json')) || !('version' in JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')))) dir = path.dirname(dir);
+  const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+  return { module: require(alias) as T, version };
+}
+
+/** An in-memory tracer provider, with the async context working as in an app. */
+export function memoryTracing() {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  return {
+    provider,
+    exporter,
+    spans: (): ReadableSpan[] => exporter.getFinishedSpans(),
+    llmSpans: (): ReadableSpan[] => exporter.getFinishedSpans().filter((s) => s.attributes['agentops.span.kind'] === 'llm'),
+    errorSpans: (): ReadableSpan[] => exporter.getFinishedSpans().filter((s) => s.attributes['agentops.span.kind'] === 'error'),
+    reset: () => exporter.reset(),
+    shutdown: async () => {
+      context.disable();
+      await provider.shutdown();
+    },
+  };
+}
+
+export const json = (v: unknown) => JSON.parse(String(v));
