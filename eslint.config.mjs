@@ -25,6 +25,7 @@ export default tseslint.config(
         TextDecoder: 'readonly',
         structuredClone: 'readonly',
         __dirname: 'readonly',
+        __filename: 'readonly',
         require: 'readonly',
         module: 'writable',
       },

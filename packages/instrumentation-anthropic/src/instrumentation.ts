@@ -7,6 +7,7 @@ import {
   observeApiPromise,
   observeStream,
   patchIfAlreadyLoaded,
+  setScopeDuplicated,
   settingsFromEnv,
   warnIfForeignWrapped,
   type GenAiSettings,
@@ -15,6 +16,8 @@ import { messageAttributes, messageStreamAccumulator, requestAttributes } from '
 
 declare const __PACKAGE_VERSION__: string;
 export const PACKAGE_NAME = '@agentops/instrumentation-anthropic';
+/** The scope of the spans the SDK makes itself (0.13x, with @opentelemetry/api loaded). */
+export const ANTHROPIC_SELF_TRACING_SCOPE = 'com.anthropic.sdk.typescript';
 const PACKAGE_VERSION = typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-dev';
 
 /** Options; unset ones come from the environment. */
@@ -57,6 +60,12 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   override enable(): void {
     super.enable();
     patchIfAlreadyLoaded('@anthropic-ai/sdk', (exports) => this.patch(exports));
+    setScopeDuplicated(ANTHROPIC_SELF_TRACING_SCOPE, true);
+  }
+
+  override disable(): void {
+    super.disable();
+    setScopeDuplicated(ANTHROPIC_SELF_TRACING_SCOPE, false);
   }
 
   private messagesPrototype(exports: unknown): Obj | undefined {

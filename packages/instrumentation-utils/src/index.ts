@@ -2,5 +2,5 @@ export { settingsFromEnv, type GenAiSettings } from './config.js';
 export { LlmCall, contentJson } from './llm-call.js';
 export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';
-export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded } from './wrap.js';
+export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, setScopeDuplicated } from './wrap.js';
 export { parseArguments, textParts, type GenAiMessage, type MessagePart } from './messages.js';

@@ -40,3 +40,17 @@ export function patchIfAlreadyLoaded(moduleName: string, patch: (exports: unknow
     // not installed, or not loaded: the hook will see it when it is
   }
 }
+
+const DUPLICATE_SCOPES = Symbol.for('agentops.duplicateScopes');
+
+/**
+ * Some clients trace themselves (the Anthropic SDK's `com.anthropic.sdk.typescript` spans): while our
+ * instrumentation of that client is enabled, their spans describe calls we already record, and the AgentOps
+ * span processor marks them so each call is counted once.
+ */
+export function setScopeDuplicated(scope: string, duplicated: boolean): void {
+  const g = globalThis as { [DUPLICATE_SCOPES]?: Set<string> };
+  const set = (g[DUPLICATE_SCOPES] ??= new Set());
+  if (duplicated) set.add(scope);
+  else set.delete(scope);
+}

@@ -179,7 +179,12 @@ export class AgentOpsClient implements SessionHost {
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    return Promise.race([this.processor.forceFlush().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+    // Our provider may also hold the OTLP processor of OTEL_EXPORTER_OTLP_ENDPOINT: flush it too.
+    const flushing = Promise.all([
+      this.processor.forceFlush().catch(() => undefined),
+      this.tracing.provider?.forceFlush().catch(() => undefined),
+    ]).then(() => undefined);
+    return Promise.race([flushing, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Spans dropped so far (queue full, export given up); each drop was also reported in a warning. */

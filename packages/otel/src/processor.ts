@@ -54,6 +54,8 @@ export interface AgentOpsSpanProcessorOptions {
 }
 
 const registry = new Set<AgentOpsSpanProcessor>();
+/** Scopes of self-tracing clients whose calls our instrumentations already record (see instrumentation-utils). */
+const DUPLICATE_SCOPES = Symbol.for('agentops.duplicateScopes');
 
 /**
  * Batches the spans that matter to AgentOps (sessions, events, LLM spans of any instrumentation) and passes
@@ -107,7 +109,9 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
     }
     // A client that traces itself under our instrumentation (or two instrumentations stacked) gives an LLM
     // span inside an LLM span for one call: mark the inner one so it is neither counted nor made an event.
-    if (isLlmSpan(attrs)) {
+    if ((globalThis as { [DUPLICATE_SCOPES]?: Set<string> })[DUPLICATE_SCOPES]?.has(span.instrumentationScope?.name)) {
+      span.setAttribute(ATTR_LLM_NESTED, true);
+    } else if (isLlmSpan(attrs)) {
       const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
       if (parent?.attributes && isLlmSpan(parent.attributes)) span.setAttribute(ATTR_LLM_NESTED, true);
     }
