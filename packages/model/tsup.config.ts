@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig(['src/index.ts']);
+// shims: import.meta.url in the CommonJS build, for the lazy require of the price table.
+export default packageConfig(['src/index.ts'], { shims: true });

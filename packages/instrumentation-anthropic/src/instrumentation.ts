@@ -75,6 +75,7 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   }
 
   patch(exports: unknown): unknown {
+    setScopeDuplicated(ANTHROPIC_SELF_TRACING_SCOPE, true);
     const proto = this.messagesPrototype(exports);
     if (proto && typeof proto.create === 'function' && !isOursWrapped(proto.create)) {
       warnIfForeignWrapped(proto.create, '@anthropic-ai/sdk Messages.create', (m) => this._diag.warn(m));
@@ -83,7 +84,8 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
     return exports;
   }
 
-  private unpatch(exports: unknown): void {
+  /** Undoes {@link patch} on one build of the module. */
+  unpatch(exports: unknown): void {
     const proto = this.messagesPrototype(exports);
     if (proto && isOursWrapped(proto.create)) this._unwrap(proto, 'create');
   }

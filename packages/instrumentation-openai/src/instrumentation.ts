@@ -99,7 +99,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     return exports;
   }
 
-  private unpatch(exports: unknown): void {
+  /** Undoes {@link patch} on one build of the module. */
+  unpatch(exports: unknown): void {
     const OpenAI = this.openAiClass(exports);
     for (const { path } of TARGETS) {
       const proto = prototypeAt(OpenAI, path);

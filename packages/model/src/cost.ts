@@ -1,4 +1,12 @@
-import { calcPrice } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
+
+type CalcPrice = typeof import('@pydantic/genai-prices').calcPrice;
+let calcPriceFn: CalcPrice | undefined;
+/** The price table is large: load it on the first price asked for, not at start-up. */
+function calcPrice(...args: Parameters<CalcPrice>): ReturnType<CalcPrice> {
+  calcPriceFn ??= (createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices')).calcPrice;
+  return calcPriceFn(...args);
+}
 
 /** Token usage of one LLM call, GenAI-convention style: `inputTokens` includes cache reads and writes. */
 export interface LlmUsage {

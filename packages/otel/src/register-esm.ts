@@ -13,6 +13,7 @@ if (isMainThread && !/^(1|true|yes|on)$/i.test(process.env.OTEL_SDK_DISABLED?.tr
   try {
     const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
     register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+    (globalThis as Record<symbol, unknown>)[Symbol.for('agentops.esmLoaderHook')] = true;
     init();
     await waitForAllMessagesAcknowledged();
   } catch (e) {

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -131,6 +131,8 @@ export class AgentOpsExporter implements SpanExporter, AgentOpsExporterHooks {
       sessionStarts: Object.fromEntries(this.starts),
       groups,
     };
+    // child_process is loaded here, at exit, not at start-up.
+    const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const r = spawnSync(process.execPath, [worker], {
       input: JSON.stringify(plan),
       timeout,
