@@ -106,6 +106,68 @@ const BENCHMARKS = {
       };
     },
   },
+  'llm-overhead': {
+    title: 'Per-call overhead on the real openai client: ours vs the peers (issue 4)',
+    run() {
+      const variants = ['none', 'agentops', 'otel-contrib', 'traceloop'];
+      const rows = [];
+      const added = {};
+      let allSpans = true;
+      for (const mode of ['plain', 'stream']) {
+        const r = Object.fromEntries(variants.map((v) => [v, run('llm-overhead.mjs', v, mode)]));
+        for (const v of variants) {
+          const plus = v === 'none' ? 0 : r[v].usPerCall - r.none.usPerCall;
+          added[`${v}:${mode}`] = plus;
+          if (v !== 'none' && !r[v].producesSpans) allSpans = false;
+          rows.push(`| ${mode} | ${v} | ${r[v].usPerCall} | ${v === 'none' ? '' : `+${plus.toFixed(1)}`} | ${v === 'none' ? '' : `${r[v].spans} / ${r[v].calls}`} |`);
+        }
+      }
+      const verdict = ['plain', 'stream'].map((mode) => {
+        const best = Math.min(added[`otel-contrib:${mode}`], added[`traceloop:${mode}`]);
+        const ours = added[`agentops:${mode}`];
+        return { mode, ours, best, ok: ours <= best / 2 };
+      });
+      return {
+        pass: allSpans && verdict.every((v) => v.ok),
+        md: [
+          'openai 6 with an in-memory `fetch` (no network; JSON, or SSE with 50 chunks), one process per variant, the same',
+          '`NodeTracerProvider` + `BatchSpanProcessor` for all; each variant\'s exported CLIENT spans are counted to show it',
+          'instrumented every call. Defaults of each package (ours records content and cost; the contrib package records no',
+          'content by default).',
+          '',
+          '| call | variant | µs per call | added µs | spans / calls |',
+          '|---|---|---:|---:|---:|',
+          ...rows,
+          '',
+          ...verdict.map(
+            (v) => `Target (${v.mode}): our added µs at most half the best peer's — ${v.ok ? 'met' : 'NOT met'}: +${v.ours.toFixed(1)} µs vs best peer +${v.best.toFixed(1)} µs.`,
+          ),
+        ].join('\n'),
+      };
+    },
+  },
+  startup: {
+    title: 'Start-up of the preload (issue 4)',
+    run() {
+      const r = run('startup.mjs', '20');
+      const q = r.addedMs.agentops / r.addedMs.autoInstrumentations;
+      return {
+        pass: q <= 0.15,
+        md: [
+          '`node -e \'\'` alone, with `--require @agentops/otel/register`, and with',
+          '`--require @opentelemetry/auto-instrumentations-node/register` (exporters off, no API key), 20 interleaved runs, median.',
+          '',
+          '| variant | median ms | added ms |',
+          '|---|---:|---:|',
+          `| node | ${r.medianMs.node} | |`,
+          `| @agentops/otel/register | ${r.medianMs.agentops} | **${r.addedMs.agentops}** |`,
+          `| auto-instrumentations-node/register | ${r.medianMs['auto-instrumentations']} | ${r.addedMs.autoInstrumentations} |`,
+          '',
+          `Target: our added ms at most 0.15 of the auto-instrumentations preload's — ${q <= 0.15 ? 'met' : 'NOT met'} (${q.toFixed(3)}).`,
+        ].join('\n'),
+      };
+    },
+  },
 };
 
 const args = process.argv.slice(2);

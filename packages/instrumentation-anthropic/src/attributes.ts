@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { contentJson, serverAttributes, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -33,16 +33,7 @@ export function blockParts(content: unknown): MessagePart[] {
 }
 
 export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs: Attributes = { [A.GEN_AI_PROVIDER_NAME]: 'anthropic', [A.GEN_AI_SYSTEM]: 'anthropic' };
-  if (typeof baseURL === 'string') {
-    try {
-      const u = new URL(baseURL);
-      attrs['server.address'] = u.hostname;
-      attrs['server.port'] = Number(u.port) || (u.protocol === 'https:' ? 443 : 80);
-    } catch {
-      // not a URL: no server attributes
-    }
-  }
+  const attrs: Attributes = { [A.GEN_AI_PROVIDER_NAME]: 'anthropic', [A.GEN_AI_SYSTEM]: 'anthropic', ...serverAttributes(baseURL) };
   if (typeof params.model === 'string') attrs[A.GEN_AI_REQUEST_MODEL] = params.model;
   const set = (k: string, v: number | undefined) => {
     if (v !== undefined) attrs[k] = v;

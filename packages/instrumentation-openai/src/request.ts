@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
+import { contentJson, parseArguments, serverAttributes, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -15,16 +15,6 @@ export const OPERATION: Record<OpenAiCallKind, string> = {
 };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-function serverAttributes(baseURL: unknown): Attributes {
-  if (typeof baseURL !== 'string') return {};
-  try {
-    const u = new URL(baseURL);
-    return { 'server.address': u.hostname, 'server.port': Number(u.port) || (u.protocol === 'https:' ? 443 : 80) };
-  } catch {
-    return {};
-  }
-}
 
 /** Chat messages (`messages`) in the GenAI message shape. */
 export function chatInputMessages(messages: unknown): GenAiMessage[] {

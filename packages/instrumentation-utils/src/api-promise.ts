@@ -5,7 +5,8 @@ interface ApiPromiseLike<T> extends Promise<T> {
   responsePromise: Promise<{ response: { status: number } }>;
   _thenUnwrap<U>(transform: (data: T, props: unknown) => U): ApiPromiseLike<U>;
   asResponse(): Promise<unknown>;
-  parse?(): Promise<T>;
+  /** Set by the clients' parse(), which then()/withResponse() call. */
+  parsedPromise?: Promise<T>;
 }
 
 function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
@@ -32,36 +33,19 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
     // Request failures (APIError for 4xx/5xx, connection errors) reject the response promise.
     p.responsePromise.then(undefined, (error: unknown) => call.fail(error));
     const out = p._thenUnwrap((data) => guarded(data));
-    // A caller that only wants the raw response never parses it: end the span when it arrives.
-    let parsing = false;
-    const parse = out.parse;
-    if (typeof parse === 'function') {
-      Object.defineProperty(out, 'parse', {
-        value: function (this: unknown, ...args: unknown[]) {
-          parsing = true;
-          return parse.apply(this, args as []);
-        },
-        configurable: true,
-        writable: true,
-      });
-    }
+    // A caller that only wants the raw response never parses it: end the span when it arrives. The
+    // clients' withResponse() asks for the raw response too, but after parse(), which sets parsedPromise.
     const asResponse = out.asResponse;
-    Object.defineProperty(out, 'asResponse', {
-      value: function (this: unknown) {
-        const r = asResponse.call(this);
-        if (!parsing) {
-          p.responsePromise.then(
-            (props) => {
-              if (!parsing) call.end({ 'http.response.status_code': props.response.status });
-            },
-            () => {},
-          );
-        }
-        return r;
-      },
-      configurable: true,
-      writable: true,
-    });
+    out.asResponse = function (this: ApiPromiseLike<unknown>) {
+      const r = asResponse.call(this);
+      p.responsePromise.then(
+        (props) => {
+          if (this.parsedPromise === undefined) call.end({ 'http.response.status_code': props.response.status });
+        },
+        () => {},
+      );
+      return r;
+    };
     return out as T;
   }
   const thenable = p as unknown as PromiseLike<unknown> | null;

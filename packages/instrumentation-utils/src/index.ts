@@ -4,3 +4,4 @@ export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';
 export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, setScopeDuplicated } from './wrap.js';
 export { parseArguments, textParts, type GenAiMessage, type MessagePart } from './messages.js';
+export { serverAttributes } from './server.js';

@@ -44,7 +44,10 @@ export class LlmCall {
     operation: string,
     attributes: Attributes,
   ) {
-    this.attrs = { [A.ATTR_SPAN_KIND]: 'llm', [A.GEN_AI_OPERATION_NAME]: operation, ...attributes };
+    // The caller hands over a fresh object: it is kept (and completed) rather than copied.
+    this.attrs = attributes;
+    attributes[A.ATTR_SPAN_KIND] = 'llm';
+    attributes[A.GEN_AI_OPERATION_NAME] = operation;
     const model = attributes[A.GEN_AI_REQUEST_MODEL];
     const parent = parentContext();
     this.span = tracer.startSpan(model ? `${operation} ${String(model)}` : operation, { kind: SpanKind.CLIENT, attributes: this.attrs }, parent);
@@ -69,11 +72,17 @@ export class LlmCall {
   /** Ends the span with the response's attributes; its cost comes from the final token counts. */
   end(attributes: Attributes = {}): void {
     if (this.done) return;
-    for (const k in attributes) this.set(k, attributes[k]);
-    if (this.firstTokenMs !== undefined) this.set(A.ATTR_LLM_TIME_TO_FIRST_TOKEN, Math.round((this.firstTokenMs - this.startMs) * 1000) / 1000);
-    const cost = A.llmCostOf(this.attrs as A.Attributes);
-    if (cost !== null) this.set(A.ATTR_LLM_COST, cost);
     this.done = true;
+    // One setAttributes call: the SDK validates per call, and this is on every LLM call's path.
+    const final: Attributes = {};
+    for (const k in attributes) {
+      const v = attributes[k];
+      if (v !== undefined && v !== null) final[k] = this.attrs[k] = v;
+    }
+    if (this.firstTokenMs !== undefined) final[A.ATTR_LLM_TIME_TO_FIRST_TOKEN] = Math.round((this.firstTokenMs - this.startMs) * 1000) / 1000;
+    const cost = A.llmCostOf(this.attrs as A.Attributes);
+    if (cost !== null) final[A.ATTR_LLM_COST] = cost;
+    this.span.setAttributes(final);
     this.span.end();
   }
 

@@ -45,29 +45,42 @@ export function observeStream<Chunk>(stream: unknown, call: LlmCall, acc: Stream
     if (error !== undefined && !aborted) call.fail(error, attrs);
     else call.end(aborted ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
   };
+  // A hand-written iterator rather than an async generator: one promise per chunk instead of several, on a
+  // path taken for every chunk of every stream.
   stream.iterator = function observedIterator(): AsyncIterator<Chunk> {
     const inner = original();
-    async function* observe(): AsyncGenerator<Chunk> {
-      let complete = false;
-      try {
-        for await (const chunk of { [Symbol.asyncIterator]: () => inner }) {
-          call.firstToken();
-          try {
-            acc.onChunk(chunk);
-          } catch {
-            // never let our reading of a chunk reach the app
-          }
-          yield chunk;
+    const onResult = (r: IteratorResult<Chunk>): IteratorResult<Chunk> => {
+      if (r.done) finish(true);
+      else {
+        call.firstToken();
+        try {
+          acc.onChunk(r.value);
+        } catch {
+          // never let our reading of a chunk reach the app
         }
-        complete = true;
-      } catch (error) {
-        finish(false, error);
-        throw error;
-      } finally {
-        finish(complete);
       }
-    }
-    return observe();
+      return r;
+    };
+    const onError = (error: unknown): never => {
+      finish(false, error);
+      throw error;
+    };
+    const observed: AsyncIterator<Chunk> & AsyncIterable<Chunk> = {
+      next: (...args: [] | [unknown]) => inner.next(...args).then(onResult, onError),
+      // `break` / `return` in a for-await loop: the stream is cut short; close the client's iterator as before.
+      return: (value?: unknown) => {
+        finish(false);
+        return inner.return ? inner.return(value) : Promise.resolve({ done: true, value: value as Chunk });
+      },
+      throw: (error?: unknown) => {
+        finish(false, error);
+        return inner.throw ? inner.throw(error) : Promise.reject(error);
+      },
+      [Symbol.asyncIterator]() {
+        return observed;
+      },
+    };
+    return observed;
   };
   return stream;
 }

@@ -59,12 +59,52 @@ export function computeLlmCost(usage: LlmUsage): number | undefined {
     if (cacheWrite) tokens.cache_write_tokens = cacheWrite;
   }
   const providerId = usage.provider ? PROVIDER_IDS[usage.provider] : undefined;
+  const key = `${providerId ?? ''}\u0000${usage.model}`;
+  const linear = LINEAR_PRICES.get(key);
+  if (linear) return linearCost(linear, tokens);
   try {
     const price = calcPrice(tokens, usage.model, providerId ? { providerId } : undefined);
-    return price && Number.isFinite(price.total_price) ? price.total_price : undefined;
+    if (!price || !Number.isFinite(price.total_price)) return undefined;
+    rememberIfLinear(key, price.model_price, tokens, price.total_price);
+    return price.total_price;
   } catch {
     return undefined;
   }
+}
+
+/** Per-million-token prices of a model whose price is a plain number per kind of token. */
+interface LinearPrice {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+// Looking a model up in the price table costs ~10 µs; most models have flat per-token prices, which are
+// kept here after the first lookup so later calls of the same model cost a few multiplications.
+const LINEAR_PRICES = new Map<string, LinearPrice>();
+const MAX_REMEMBERED = 1000;
+
+function linearCost(p: LinearPrice, t: Record<string, number>): number {
+  const read = t.cache_read_tokens ?? 0;
+  const write = t.cache_write_tokens ?? 0;
+  return ((t.input_tokens - read - write) * p.input + read * p.cacheRead + write * p.cacheWrite + t.output_tokens * p.output) / 1e6;
+}
+
+/**
+ * Keeps a model's prices when they are flat numbers, and only when the flat formula gives exactly what the
+ * table gave for this call: tiered, conditional or any other unusual price keeps going through the table.
+ */
+function rememberIfLinear(key: string, modelPrice: unknown, tokens: Record<string, number>, total: number): void {
+  if (LINEAR_PRICES.size >= MAX_REMEMBERED || !modelPrice || typeof modelPrice !== 'object') return;
+  const mp = modelPrice as Record<string, unknown>;
+  const flat = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const input = flat(mp.input_mtok);
+  const output = flat(mp.output_mtok);
+  if (input === undefined || output === undefined) return;
+  if (Object.entries(mp).some(([k, v]) => k.endsWith('_mtok') && flat(v) === undefined && v !== undefined)) return;
+  const p: LinearPrice = { input, output, cacheRead: flat(mp.cache_read_mtok) ?? input, cacheWrite: flat(mp.cache_write_mtok) ?? input };
+  if (Math.abs(linearCost(p, tokens) - total) <= 1e-12 * Math.max(1, total)) LINEAR_PRICES.set(key, p);
 }
 
 /** USD as the wire and `endSession` show it: 6 decimals, `"0.000000"` when free or unknown. */

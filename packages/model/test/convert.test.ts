@@ -167,3 +167,26 @@ describe('convertSpans', () => {
     expect(batch.events.map((e) => e.event_type).sort()).toEqual(['llms', 'tools']);
   });
 });
+
+describe('computeLlmCost', () => {
+  it('gives what the price table gives, on the first call of a model and on later ones (flat prices are remembered)', async () => {
+    const { calcPrice } = await import('@pydantic/genai-prices');
+    const { computeLlmCost } = await import('../src/index.js');
+    const cases = [
+      { model: 'gpt-4o-mini', provider: 'openai', inputTokens: 1000, outputTokens: 100 },
+      { model: 'gpt-4o-mini', provider: 'openai', inputTokens: 5000, outputTokens: 7, cacheReadTokens: 4000 },
+      { model: 'claude-sonnet-4-20250514', provider: 'anthropic', inputTokens: 3000, outputTokens: 500, cacheWriteTokens: 1000 },
+      { model: 'claude-sonnet-4-20250514', provider: 'anthropic', inputTokens: 900, outputTokens: 5, cacheReadTokens: 300, cacheWriteTokens: 100 },
+      { model: 'gemini-1.5-pro', provider: 'gcp.gemini', inputTokens: 300_000, outputTokens: 10 },
+      { model: 'gemini-1.5-pro', provider: 'gcp.gemini', inputTokens: 1000, outputTokens: 10 },
+    ];
+    const ids: Record<string, string> = { openai: 'openai', anthropic: 'anthropic', 'gcp.gemini': 'google' };
+    for (const c of cases) {
+      const tokens: Record<string, number> = { input_tokens: c.inputTokens, output_tokens: c.outputTokens };
+      if (c.cacheReadTokens) tokens.cache_read_tokens = c.cacheReadTokens;
+      if (c.cacheWriteTokens) tokens.cache_write_tokens = c.cacheWriteTokens;
+      const expected = calcPrice(tokens, c.model, { providerId: ids[c.provider] })?.total_price;
+      expect(computeLlmCost(c)).toBeCloseTo(expected ?? NaN, 12);
+    }
+  });
+});

@@ -1,0 +1,23 @@
+// Start-up cost of the preloads: `node -e ''` alone, with `--require @agentops/otel/register`, and with
+// `--require @opentelemetry/auto-instrumentations-node/register`, exporters off. Runs are interleaved.
+import { spawnSync } from 'node:child_process';
+
+const RUNS = Number(process.argv[2] ?? 20);
+const env = { ...process.env, AGENTOPS_API_KEY: '', AGENTOPS_LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', NODE_OPTIONS: '' };
+const variants = {
+  node: [],
+  agentops: ['--require', '@agentops/otel/register'],
+  'auto-instrumentations': ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+};
+const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+for (let i = 0; i < RUNS + 2; i++) {
+  for (const [name, args] of Object.entries(variants)) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [...args, '-e', ''], { env, cwd: import.meta.dirname });
+    if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr}`);
+    if (i >= 2) times[name].push(performance.now() - t0);
+  }
+}
+const median = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
+console.log(JSON.stringify({ runs: RUNS, medianMs: m, addedMs: { agentops: Math.round((m.agentops - m.node) * 10) / 10, autoInstrumentations: Math.round((m['auto-instrumentations'] - m.node) * 10) / 10 } }));
