@@ -18,6 +18,8 @@ export default tseslint.config(
         setImmediate: 'readonly',
         URL: 'readonly',
         fetch: 'readonly',
+        Response: 'readonly',
+        ReadableStream: 'readonly',
         performance: 'readonly',
         globalThis: 'readonly',
         AbortController: 'readonly',

@@ -2,7 +2,6 @@
 // instrumentation vs ours vs @opentelemetry/instrumentation-openai vs @traceloop/instrumentation-openai, each in
 // its own process with the same tracer provider. Run: node bench/llm-overhead.mjs VARIANT plain|stream
 import { createRequire } from 'node:module';
-import { trace } from '@opentelemetry/api';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
