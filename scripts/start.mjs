@@ -1,6 +1,7 @@
 // The main job (`pnpm start`): the local AgentOps server on its default port and store, a project key made
-// once and kept in .agentops/local-api-key, the quickstart agent run against it, its session's URL and
-// stats read back from the REST API, and the server kept serving until Ctrl+C.
+// once and kept in .agentops/local-api-key, the zero-code demo agent (the real openai client, an offline
+// fake model unless OPENAI_API_KEY is set) run against it with `--require @agentops/otel/register`, its
+// session's URL and stats read back from the REST API, and the server kept serving until Ctrl+C.
 // AGENTOPS_SERVER_PORT and AGENTOPS_SERVER_DB override the port (0 = any free) and the store.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -41,18 +42,18 @@ const url = await new Promise((resolve) => {
 });
 console.log(`AgentOps server listening on ${url} (store ${path.relative(process.cwd(), db) || db})`);
 
-const demo = spawn(process.execPath, ['index.mjs'], {
-  cwd: path.join(root, 'examples', 'quickstart'),
-  env: { ...process.env, AGENTOPS_API_KEY: apiKey, AGENTOPS_API_ENDPOINT: url },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const demo = spawn(process.execPath, ['--require', '@agentops/otel/register', 'index.cjs'], {
+  cwd: path.join(root, 'examples', 'zero-code'),
+  env: { ...process.env, AGENTOPS_API_KEY: apiKey, AGENTOPS_API_ENDPOINT: url, AGENTOPS_DEFAULT_TAGS: 'demo' },
+  stdio: ['ignore', 'inherit', 'pipe'],
 });
-let demoOut = '';
-demo.stdout.on('data', (d) => {
-  demoOut += d;
-  process.stdout.write(d);
+let demoErr = '';
+demo.stderr.on('data', (d) => {
+  demoErr += d;
+  process.stderr.write(d);
 });
 const demoCode = await new Promise((r) => demo.on('exit', r));
-const sessionId = /Session ([0-9a-f-]{36})/.exec(demoOut)?.[1];
+const sessionId = /session ([0-9a-f-]{36}) started/.exec(demoErr)?.[1];
 if (demoCode !== 0 || !sessionId) {
   console.error('The demo agent failed.');
   stop(1);
