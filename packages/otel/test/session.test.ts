@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { rootSpanIdFor, traceIdToUuid } from '@agentops/model';
 import { describe, expect, it } from 'vitest';
 import * as agentops from '../src/index.js';
@@ -171,7 +172,7 @@ describe('Session', () => {
 
   it('prints the start line with the session URL at log level info, nothing at warn', () => {
     const err = captureStderr();
-    const s = agentops.init({ exporter: undefined, apiKey: '6f2b8a4e-1c3d-4e5f-8a9b-0c1d2e3f4a5b', logLevel: 'info' });
+    const s = agentops.init({ exporter: new InMemorySpanExporter(), apiKey: '6f2b8a4e-1c3d-4e5f-8a9b-0c1d2e3f4a5b', logLevel: 'info' });
     err.restore();
     expect(err.text()).toContain(`AgentOps: session ${s!.id} started: http://127.0.0.1:8710/sessions/${s!.id}`);
   });
