@@ -62,6 +62,7 @@ if (demoCode !== 0 || !sessionId) {
 const res = await fetch(`${url}/v2/sessions/${sessionId}/stats`, { headers: { 'x-agentops-api-key': apiKey } });
 console.log(`\nSession ${sessionId} as the server has it (GET /v2/sessions/${sessionId}/stats):`);
 console.log(JSON.stringify(await res.json(), null, 2));
-console.log(`\nSession page: ${url}/sessions/${sessionId}`);
+console.log(`\nDashboard (signed in to the local project): ${url}/#key=${apiKey}`);
+console.log(`Session page: ${url}/sessions/${sessionId}`);
 console.log(`API key of the local project: ${apiKey} (kept in ${path.relative(process.cwd(), keyFile) || keyFile})`);
 console.log(`Serving on ${url}; press Ctrl+C to stop.`);

@@ -22,11 +22,12 @@ describe('pnpm start (the README main job)', () => {
     });
     const url = /listening on (http:\/\/\S+)/.exec(out)![1];
     const sessionId = /Session ([0-9a-f-]{36}) as the server has it/.exec(out)![1];
-    const stats = JSON.parse(out.slice(out.indexOf('{', out.indexOf('as the server has it')), out.indexOf('\nSession page')));
+    const stats = JSON.parse(out.slice(out.indexOf('{', out.indexOf('as the server has it')), out.indexOf('\nDashboard')));
     expect(stats).toMatchObject({ session_id: sessionId, end_state: 'Indeterminate', event_counts: { llms: 2 } });
     expect(Number(stats.cost)).toBeGreaterThan(0);
     expect(out).toContain('Agent: The weather in Paris');
     const key = /API key of the local project: (\S+)/.exec(out)![1];
+    expect(out).toContain(`Dashboard (signed in to the local project): ${url}/#key=${key}`);
     const res = await fetch(`${url}/v2/sessions/${sessionId}/stats`, { headers: { 'x-agentops-api-key': key } });
     expect(res.status).toBe(200);
     child.kill('SIGINT');

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { startServer, type StartedServer } from '@agentops/server';
 
 /** A real @agentops/server on a free loopback port with a fresh SQLite file and one project key. */
-export async function startTestServer(options: { jwtTtlSeconds?: number; db?: string; apiKey?: string; port?: number } = {}) {
+export async function startTestServer(options: { jwtTtlSeconds?: number; db?: string; apiKey?: string; port?: number; project?: string } = {}) {
   const apiKey = options.apiKey ?? randomUUID();
   const db = options.db ?? path.join(mkdtempSync(path.join(tmpdir(), 'agentops-e2e-')), 'agentops.db');
-  const server: StartedServer = await startServer({ port: options.port ?? 0, db, apiKeys: [`${apiKey}=e2e`], jwtTtlSeconds: options.jwtTtlSeconds });
+  const server: StartedServer = await startServer({ port: options.port ?? 0, db, apiKeys: [`${apiKey}=${options.project ?? 'e2e'}`], jwtTtlSeconds: options.jwtTtlSeconds });
   const get = async (p: string) => {
     const res = await fetch(server.url + p, { headers: { 'x-agentops-api-key': apiKey } });
     return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any

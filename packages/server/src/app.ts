@@ -5,6 +5,7 @@ import { HttpError, badRequest, notFound } from './errors.js';
 import { decodeOtlpJson, decodeOtlpProtobuf, gunzipBody } from './otlp.js';
 import { agentBody, eventsBody, reauthorizeBody, sessionBody, tokenBody } from './schemas.js';
 import { Store } from './store.js';
+import { registerDashboard } from './dashboard.js';
 
 export interface ServerOptions {
   /** SQLite file; created with its folder on first start. */
@@ -176,6 +177,13 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return out;
   });
 
+  app.get('/v2/overview', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) => {
+    const projectId = keyProject(request);
+    const days = request.query.days === undefined ? 30 : Number(request.query.days);
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw badRequest('days must be a whole number from 1 to 366');
+    return store.overview(projectId, new Date(Date.now() - (days - 1) * 86_400_000));
+  });
+
   app.post('/v3/auth/token', { schema: { body: tokenBody } }, async (request: FastifyRequest<{ Body: { api_key: string } }>) => {
     const projectId = auth.projectFromKey(request.body.api_key);
     return { token: await auth.projectToken(projectId), project_id: projectId };
@@ -211,6 +219,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     });
   });
 
+  registerDashboard(app);
   for (const plugin of options.plugins ?? []) await plugin(app, { store, auth });
   app.addHook('onClose', async () => store.close());
   return { app, store, auth };

@@ -78,6 +78,7 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (project_id, id)
 );
 CREATE INDEX IF NOT EXISTS events_by_session ON events (project_id, session_id, init_timestamp);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (project_id, init_timestamp);
 CREATE TABLE IF NOT EXISTS agents (
   project_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -311,21 +312,67 @@ export class Store {
     return { session, stats: this.stats(projectId, sessionId)!, agents: this.st.agents.all(projectId, sessionId), ...out };
   }
 
+  /** Cost and tokens per day (every day of the range, zeros included) and per model, since `since`. */
+  overview(projectId: string, since: Date): Overview {
+    const from = since.toISOString();
+    const byDay = new Map(
+      (
+        this.db
+          .prepare(
+            `SELECT substr(init_timestamp, 1, 10) AS day, COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
+                    COALESCE(SUM(completion_tokens), 0) AS completion_tokens, SUM(event_type = 'llms') AS llm_calls
+             FROM events WHERE project_id = ? AND init_timestamp >= ? GROUP BY day`,
+          )
+          .all(projectId, from) as Array<Record<string, number | string>>
+      ).map((r) => [String(r.day), r]),
+    );
+    const sessionsByDay = new Map(
+      (
+        this.db
+          .prepare(`SELECT substr(init_timestamp, 1, 10) AS day, COUNT(*) AS n FROM sessions WHERE project_id = ? AND init_timestamp >= ? GROUP BY day`)
+          .all(projectId, from) as Array<{ day: string; n: number }>
+      ).map((r) => [r.day, r.n]),
+    );
+    const days: Overview['days'] = [];
+    for (let t = Date.parse(from.slice(0, 10)); t <= Date.now(); t += 86_400_000) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      const r = byDay.get(day);
+      days.push({
+        day,
+        cost: Number(r?.cost ?? 0),
+        prompt_tokens: Number(r?.prompt_tokens ?? 0),
+        completion_tokens: Number(r?.completion_tokens ?? 0),
+        llm_calls: Number(r?.llm_calls ?? 0),
+        sessions: sessionsByDay.get(day) ?? 0,
+      });
+    }
+    const models = this.db
+      .prepare(
+        `SELECT model, COUNT(*) AS calls, COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
+                COALESCE(SUM(completion_tokens), 0) AS completion_tokens
+         FROM events WHERE project_id = ? AND event_type = 'llms' AND init_timestamp >= ? GROUP BY model ORDER BY cost DESC, calls DESC LIMIT 50`,
+      )
+      .all(projectId, from) as Overview['models'];
+    return { days, models };
+  }
+
   listSessions(projectId: string, q: SessionQuery): SessionListItem[] {
     const where = ['s.project_id = @project'];
     if (q.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = @tag)');
     if (q.endState !== undefined) where.push(q.endState === 'Running' ? 's.end_state IS NULL' : 's.end_state = @endState');
     if (q.before !== undefined) where.push('s.init_timestamp < @before');
     if (q.after !== undefined) where.push('s.init_timestamp >= @after');
+    // The page of sessions first (index on project + time), then each row's totals by the per-session
+    // index: the cost stays that of one page however many sessions the project has.
     const rows = this.db
       .prepare(
-        `SELECT s.*, COALESCE(e.n, 0) AS events, COALESCE(e.cost, 0) AS cost, COALESCE(e.llms, 0) AS llm_calls,
-                COALESCE(e.tokens, 0) AS total_tokens
-         FROM sessions s LEFT JOIN (
-           SELECT session_id, COUNT(*) AS n, SUM(cost) AS cost, SUM(event_type = 'llms') AS llms,
-                  SUM(COALESCE(prompt_tokens, 0) + COALESCE(completion_tokens, 0)) AS tokens
-           FROM events WHERE project_id = @project GROUP BY session_id
-         ) e ON e.session_id = s.session_id
+        `SELECT s.*,
+                (SELECT COUNT(*) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS events,
+                (SELECT COALESCE(SUM(cost), 0) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS cost,
+                (SELECT COUNT(*) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id AND e.event_type = 'llms') AS llm_calls,
+                (SELECT COALESCE(SUM(COALESCE(prompt_tokens, 0) + COALESCE(completion_tokens, 0)), 0) FROM events e
+                  WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS total_tokens
+         FROM sessions s
          WHERE ${where.join(' AND ')}
          ORDER BY s.init_timestamp DESC, s.session_id DESC LIMIT @limit`,
       )
@@ -346,6 +393,11 @@ export class Store {
       };
     });
   }
+}
+
+export interface Overview {
+  days: Array<{ day: string; cost: number; prompt_tokens: number; completion_tokens: number; llm_calls: number; sessions: number }>;
+  models: Array<{ model: string | null; calls: number; cost: number; prompt_tokens: number; completion_tokens: number }>;
 }
 
 function rowToSession(row: Record<string, unknown>): StoredSession {

@@ -1,0 +1,13 @@
+// Formatting helpers: numbers, money, durations, times.
+export const usd = (v) => `$${Number(v ?? 0).toFixed(6)}`;
+export const int = (v) => (v === null || v === undefined ? '—' : Number(v).toLocaleString('en-US'));
+export function duration(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+export const ms = (a, b) => (a && b ? Date.parse(b) - Date.parse(a) : null);

@@ -1,0 +1,149 @@
+import { html } from 'htm/preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api } from './api.js';
+import { Chat } from './chat.js';
+import { Json, StateBadge, Tags } from './components.js';
+import { duration, int, ms, time, usd } from './format.js';
+
+const TYPES = { llms: 'LLM', actions: 'Action', tools: 'Tool', errors: 'Error' };
+
+function label(e) {
+  if (e.event_type === 'llms') return `${e.operation ?? 'chat'} ${e.model ?? ''}`;
+  if (e.event_type === 'actions') return e.action_type ?? 'action';
+  if (e.event_type === 'tools') return e.name ?? 'tool';
+  return e.error_type ?? 'error';
+}
+
+/** Events with their nesting depth: an event whose parent span is another event's span sits under it. */
+function withDepth(events) {
+  const bySpan = new Map(events.filter((e) => e.span_id).map((e) => [e.span_id, e]));
+  const depth = (e, seen = 0) => (e.parent_span_id && bySpan.has(e.parent_span_id) && seen < 20 ? 1 + depth(bySpan.get(e.parent_span_id), seen + 1) : 0);
+  return events.map((e) => ({ ...e, depth: depth(e) }));
+}
+
+function Waterfall({ session, events, selected, onSelect }) {
+  const start = Date.parse(session.init_timestamp);
+  const end = Math.max(session.end_timestamp ? Date.parse(session.end_timestamp) : Date.now(), ...events.map((e) => Date.parse(e.end_timestamp)));
+  const total = Math.max(1, end - start);
+  return html`<div class="waterfall">
+    ${events.map((e) => {
+      const s = Date.parse(e.init_timestamp) - start;
+      const d = Math.max(0, Date.parse(e.end_timestamp) - Date.parse(e.init_timestamp));
+      return html`<div class=${`wf-row ${selected === e.id ? 'selected' : ''}`} data-event=${e.id} data-type=${e.event_type} onClick=${() => onSelect(e.id)}>
+        <div class="wf-label" style=${{ paddingLeft: `${8 + e.depth * 16}px` }}>
+          <span class=${`type type-${e.event_type}`}>${TYPES[e.event_type]}</span> ${label(e)}
+        </div>
+        <div class="wf-track">
+          <div class=${`wf-bar bar-${e.event_type}`} style=${{ left: `${(100 * s) / total}%`, width: `max(2px, ${(100 * d) / total}%)` }}></div>
+        </div>
+        <div class="wf-dur">${duration(d)}</div>
+      </div>`;
+    })}
+  </div>`;
+}
+
+function Field({ name, children }) {
+  return html`<div class="field"><span class="field-name">${name}</span><span class="field-value">${children}</span></div>`;
+}
+
+function EventDetails({ event, byId }) {
+  if (!event) return html`<p class="muted">Click an event in the timeline to see it.</p>`;
+  const latency = ms(event.init_timestamp, event.end_timestamp);
+  return html`<div class="details" data-details=${event.event_type}>
+    <h3><span class=${`type type-${event.event_type}`}>${TYPES[event.event_type]}</span> ${label(event)}</h3>
+    <${Field} name="Started">${time(event.init_timestamp)}<//>
+    <${Field} name="Latency">${duration(latency)}<//>
+    ${event.agent_id ? html`<${Field} name="Agent">${event.agent_id}<//>` : null}
+    ${event.event_type === 'llms'
+      ? html`
+          <${Field} name="Model">${event.model ?? '—'}${event.provider ? ` (${event.provider})` : ''}<//>
+          <${Field} name="Tokens">${int(event.prompt_tokens)} in · ${int(event.completion_tokens)} out${event.cache_read_tokens ? ` · ${int(event.cache_read_tokens)} cache read` : ''}${event.reasoning_tokens ? ` · ${int(event.reasoning_tokens)} reasoning` : ''}<//>
+          <${Field} name="Cost">${event.cost === null || event.cost === undefined ? 'unknown' : usd(event.cost)}<//>
+          ${event.time_to_first_token_ms != null ? html`<${Field} name="Time to first token">${duration(event.time_to_first_token_ms)}<//>` : null}
+          ${event.finish_reasons?.length ? html`<${Field} name="Finish">${event.finish_reasons.join(', ')}<//>` : null}
+          <h4>Prompt</h4><${Chat} messages=${event.prompt} />
+          <h4>Completion</h4><${Chat} messages=${event.completion} />
+          ${event.params ? html`<h4>Parameters</h4><${Json} value=${event.params} />` : null}`
+      : null}
+    ${event.event_type === 'errors'
+      ? html`
+          <${Field} name="Type">${event.error_type ?? '—'}<//>
+          ${event.code ? html`<${Field} name="Code">${event.code}<//>` : null}
+          <${Field} name="Message">${event.details ?? '—'}<//>
+          ${event.trigger_event_id ? html`<${Field} name="Triggered by">${byId.get(event.trigger_event_id) ? label(byId.get(event.trigger_event_id)) : ''} (${event.trigger_event_type ?? ''} ${event.trigger_event_id})<//>` : null}
+          ${event.logs ? html`<h4>Stack</h4><pre class="stack">${typeof event.logs === 'string' ? event.logs : JSON.stringify(event.logs, null, 2)}</pre>` : null}`
+      : null}
+    ${event.event_type === 'actions' || event.event_type === 'tools'
+      ? html`
+          <h4>Params</h4><${Json} value=${event.params} />
+          <h4>Returns</h4><${Json} value=${event.returns} />
+          ${event.logs ? html`<h4>Logs</h4><${Json} value=${event.logs} />` : null}
+          ${event.screenshot ? html`<h4>Screenshot</h4><p class="mono">${String(event.screenshot).slice(0, 200)}</p>` : null}`
+      : null}
+  </div>`;
+}
+
+const safeUrl = (u) => (typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null);
+
+/** One session: its properties, totals, a waterfall of its events, and the event clicked. */
+export function SessionPage({ id, onAuthError }) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  const [selected, setSelected] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    let timer;
+    const load = () =>
+      api(`/v2/sessions/${encodeURIComponent(id)}/export`).then(
+        (d) => {
+          if (!live) return;
+          setData(d);
+          setError(null);
+          if (!d.session.end_state) timer = setTimeout(load, 3000);
+        },
+        (e) => live && (e.constructor.name === 'AuthError' ? onAuthError(e) : setError(e.message)),
+      );
+    load();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [id]);
+
+  const events = useMemo(() => {
+    if (!data) return [];
+    const all = [...data.llms, ...data.actions, ...data.tools, ...data.errors].sort((a, b) => Date.parse(a.init_timestamp) - Date.parse(b.init_timestamp));
+    return withDepth(all);
+  }, [data]);
+  const byId = useMemo(() => new Map(events.map((e) => [e.id, e])), [events]);
+
+  if (error) return html`<p class="error">${error}</p>`;
+  if (!data) return html`<p class="muted">Loading…</p>`;
+  const { session: s, stats } = data;
+  const video = safeUrl(s.video);
+  return html`<section class="session">
+    <h2>Session <span class="mono">${s.session_id}</span> <${StateBadge} state=${s.end_state} /></h2>
+    <div class="props">
+      <${Field} name="Project">${s.project_id}<//>
+      <${Field} name="Started">${time(s.init_timestamp)}<//>
+      <${Field} name="Ended">${time(s.end_timestamp)}<//>
+      <${Field} name="End state reason">${s.end_state_reason ?? '—'}<//>
+      <${Field} name="Tags"><${Tags} tags=${s.tags} /><//>
+      ${video ? html`<${Field} name="Video"><a href=${video} target="_blank" rel="noopener noreferrer">${video}</a><//>` : null}
+    </div>
+    <div class="cards">
+      <div class="card"><div class="card-label">Cost</div><div class="card-value" data-total="cost">${usd(stats.cost)}</div></div>
+      <div class="card"><div class="card-label">Tokens</div><div class="card-value">${int(stats.total_tokens)}</div>
+        <div class="card-sub">${int(stats.prompt_tokens)} in · ${int(stats.completion_tokens)} out · ${int(stats.cache_read_tokens)} cache · ${int(stats.reasoning_tokens)} reasoning</div></div>
+      <div class="card"><div class="card-label">Events</div><div class="card-value">${int(stats.events)}</div>
+        <div class="card-sub">${int(stats.event_counts.llms)} LLM · ${int(stats.event_counts.tools)} tool · ${int(stats.event_counts.actions)} action · ${int(stats.event_counts.errors)} error</div></div>
+      <div class="card"><div class="card-label">Duration</div><div class="card-value">${duration(stats.duration_ms)}</div></div>
+    </div>
+    <div class="split">
+      <div class="pane"><h3>Timeline</h3><${Waterfall} session=${s} events=${events} selected=${selected} onSelect=${setSelected} /></div>
+      <div class="pane"><${EventDetails} event=${byId.get(selected)} byId=${byId} /></div>
+    </div>
+    <details class="host"><summary>Host environment</summary><${Json} value=${s.host_env} open=${false} /></details>
+  </section>`;
+}
