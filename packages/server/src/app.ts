@@ -82,6 +82,21 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     reply.code(404).send({ path: request.url.split('?')[0], message: `No route ${request.method} ${request.url.split('?')[0]}` });
   });
 
+  // Ingest latency (create_events, OTLP), over the last requests: reported at /v2/server/metrics.
+  const latencies = new Float64Array(10_000);
+  let latencyCount = 0;
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.routeOptions.url;
+    if (url === '/v2/create_events' || url === '/v1/traces') latencies[latencyCount++ % latencies.length] = reply.elapsedTime;
+  });
+  app.get('/v2/server/metrics', async (request: FastifyRequest) => {
+    keyProject(request);
+    const n = Math.min(latencyCount, latencies.length);
+    const sorted = Array.from(latencies.subarray(0, n)).sort((a, b) => a - b);
+    const at = (q: number) => (n ? Math.round(sorted[Math.min(n - 1, Math.floor(q * n))] * 100) / 100 : null);
+    return { ingest: { requests: latencyCount, window: n, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: n ? Math.round(sorted[n - 1] * 100) / 100 : null } };
+  });
+
   const sessionUrl = (request: FastifyRequest, id: string) => `${request.protocol}://${request.host}/sessions/${id}`;
   const keyProject = (request: FastifyRequest) => auth.projectFromKey(request.headers['x-agentops-api-key']);
 
