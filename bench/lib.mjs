@@ -35,3 +35,35 @@ export function gc() {
 }
 
 export const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+// An in-memory `fetch` for the openai client: what the real API answers (JSON, or SSE with 50 chunks), no network.
+const CHUNKS = 50;
+// What the real API answers, served from memory.
+const completion = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1767225600,
+  model: 'gpt-4o-mini-2024-07-18',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Sunny and 21 degrees in Paris today.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 25, completion_tokens: 10, total_tokens: 35, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+});
+const chunk = (i, delta, finish = null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1767225600, model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+const sse = [chunk(0, { role: 'assistant', content: '' }), ...Array.from({ length: CHUNKS - 2 }, (_, i) => chunk(i, { content: `word${i} ` })), chunk(CHUNKS, {}, 'stop'), 'data: [DONE]\n\n'];
+const encoded = sse.map((s) => new TextEncoder().encode(s));
+
+export async function inMemoryFetch(_url, init) {
+  const body = JSON.parse(init.body);
+  if (body.stream) {
+    let i = 0;
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (i < encoded.length) controller.enqueue(encoded[i++]);
+        else controller.close();
+      },
+    });
+    return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  }
+  return new Response(completion, { status: 200, headers: { 'content-type': 'application/json' } });
+}
+

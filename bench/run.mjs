@@ -168,6 +168,56 @@ const BENCHMARKS = {
       };
     },
   },
+  degraded: {
+    title: 'A slow, flapping or failing server (issue 6)',
+    run() {
+      const modes = ['healthy', 'slow', 'flapping', 'errors500'];
+      const r = Object.fromEntries(modes.map((m) => [m, run('degraded.mjs', m)]));
+      const h = r.healthy;
+      const ok = (m) =>
+        m.recordNs <= 2 * h.recordNs && m.llmUs <= 2 * h.llmUs && m.endSessionMs <= m.endSessionBoundMs && m.consistent && m.rssAfterGcAddedMb <= h.rssAfterGcAddedMb + 64;
+      return {
+        pass: modes.every((m) => ok(r[m])),
+        md: [
+          'One process per condition: the app records 100,000 action events (1,000 every 50 ms) and makes 2,700 instrumented',
+          'openai calls (in-memory fetch) while the server, behind a proxy, is healthy; slow (every answer 3 s late); flapping',
+          '(down and up every second); or answering 500 — each fault for the first 4 s. Then `endSession()` (maxWaitTime',
+          '200 ms), recovery, and the server\'s stats: what it holds plus what the SDK reported dropped must be what was recorded.',
+          '',
+          '| server | record() ns | ratio | LLM call µs | ratio | endSession() ms (bound) | RSS after GC | on server + dropped = recorded |',
+          '|---|---:|---:|---:|---:|---:|---:|---|',
+          ...modes.map((m) => {
+            const x = r[m];
+            return `| ${m} | ${x.recordNs} | ${ratio(x.recordNs, h.recordNs)} | ${x.llmUs} | ${ratio(x.llmUs, h.llmUs)} | ${x.endSessionMs} (${x.endSessionBoundMs}) | +${x.rssAfterGcAddedMb} MB | ${x.onServer} + ${x.dropped} = ${x.recorded} ${x.consistent ? '✓' : '✗'} |`;
+          }),
+          '',
+          `Targets: record() and LLM calls at most 2x healthy, endSession() within maxWaitTime + 5 s, memory bounded, stats = recorded − dropped — ${modes.every((m) => ok(r[m])) ? 'met' : 'NOT met'}.`,
+        ].join('\n'),
+      };
+    },
+  },
+  soak: {
+    title: 'Soak: memory over two minutes of steady recording (issue 6)',
+    run() {
+      const r = run('soak.mjs', '120');
+      const warm = r.samples[1] ?? r.samples[0];
+      const last = r.samples[r.samples.length - 1];
+      const pass = r.dropped === 0 && last.heapMb - warm.heapMb < 16 && last.appMb - warm.appMb < 32;
+      return {
+        pass,
+        md: [
+          `An app records 5,000 events a second for ${r.seconds} s (${r.recorded} events, a new session every 50,000) against a`,
+          'server in another process; memory sampled after GC.',
+          '',
+          '| t (s) | app RSS | app heap | server RSS |',
+          '|---:|---:|---:|---:|',
+          ...r.samples.map((x) => `| ${x.t} | ${x.appMb} MB | ${x.heapMb} MB | ${x.serverMb} MB |`),
+          '',
+          `Dropped: ${r.dropped}. App memory flat after warm-up — ${pass ? 'yes' : 'NO'} (heap ${warm.heapMb} → ${last.heapMb} MB).`,
+        ].join('\n'),
+      };
+    },
+  },
 };
 
 const args = process.argv.slice(2);

@@ -27,6 +27,7 @@ export async function spawnServer() {
     apiKey,
     db,
     dir,
+    pid: child.pid,
     stop: () => child.kill('SIGKILL'),
     stats: async (id) => (await fetch(`${url}/v2/sessions/${id}/stats`, { headers: { 'x-agentops-api-key': apiKey } })).json(),
   };

@@ -275,3 +275,5 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
 }
 
 export { ANSWER as FAKE_ANSWER };
+
+export { startFaultProxy, type ProxyMode } from './fault-proxy.js';

@@ -171,7 +171,8 @@ export class AgentOpsClient implements SessionHost {
     return `${this.config.endpoint}/sessions/${sessionId}`;
   }
 
-  flush(timeoutMs: number = this.config.maxWaitTime + 5000): Promise<void> {
+  /** Bounded so that endSession() resolves within maxWaitTime + 5 s even against a hanging server. */
+  flush(timeoutMs: number = this.config.maxWaitTime + 4500): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     // A referenced timer: while someone awaits a flush (endSession, beforeExit), the process stays alive
     // until the flush ends or the time is up, instead of exiting mid-await (exit code 13 for a top-level
