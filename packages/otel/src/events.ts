@@ -164,12 +164,21 @@ export class ErrorEvent extends AgentOpsEvent {
     super(init);
     this.triggerEvent = init.triggerEvent;
     this.exception = init.exception;
+    this.errorType = init.errorType;
+    this.details = init.details;
+    this.code = init.code;
+    this.logs = init.logs;
     const ex = init.exception;
-    const isErr = ex instanceof Error;
-    this.errorType = init.errorType ?? (isErr ? ex.name || ex.constructor.name : ex === undefined ? undefined : typeof ex);
-    this.details = init.details ?? (isErr ? ex.message : ex === undefined ? undefined : safeString(ex));
-    this.code = init.code ?? (isErr && 'code' in ex && ex.code !== undefined ? String(ex.code) : undefined);
-    this.logs = init.logs ?? (isErr ? ex.stack : undefined);
+    try {
+      const isErr = ex instanceof Error;
+      this.errorType ??= isErr ? ex.name || ex.constructor.name : ex === undefined ? undefined : typeof ex;
+      this.details ??= isErr ? ex.message : ex === undefined ? undefined : safeString(ex);
+      this.code ??= isErr && 'code' in ex && ex.code !== undefined ? String(ex.code) : undefined;
+      this.logs ??= isErr ? ex.stack : undefined;
+    } catch {
+      // A hostile "exception" (a Proxy whose traps throw): keep what could be read, never throw at the app.
+      this.errorType ??= 'unreadable';
+    }
   }
 }
 

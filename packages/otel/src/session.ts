@@ -198,7 +198,13 @@ export class Session {
   }
 
   private checkTags(tags: unknown, method: string): tags is string[] {
-    if (Array.isArray(tags) && tags.every((t) => typeof t === 'string')) {
+    let valid = false;
+    try {
+      valid = Array.isArray(tags) && tags.every((t) => typeof t === 'string');
+    } catch {
+      valid = false;
+    }
+    if (valid) {
       if (this.ended) logger.warn(`${method}() on ended session ${this.id}: the server may not see the change.`);
       return true;
     }
@@ -301,8 +307,12 @@ function unique(tags: string[]): string[] {
 }
 
 function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
+  try {
+    if (v === null) return 'null';
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+    return typeof v;
+  } catch {
+    return 'an unreadable value';
+  }
 }

@@ -94,3 +94,26 @@ describe('safe serialization of params and returns', () => {
     expect(a.attributes['agentops.action.returns']).toBe('y'.repeat(100) + truncationMarker(100));
   });
 });
+
+describe('hostile event contents never throw into the app', () => {
+  it('cycles, huge arrays, throwing getters and trapping Proxies in every field of every event kind', async () => {
+    const { session, spans } = initInMemory({ maxFieldSize: 4096 });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const getter = Object.defineProperty({}, 'boom', { enumerable: true, get: () => { throw new Error('getter'); } });
+    const trap = new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } });
+    const huge = new Array(2_000_000).fill({ a: 1 });
+    const hostile = [cyclic, getter, trap, huge, 10n ** 30n, Symbol('s'), () => 1];
+    for (const v of hostile) {
+      expect(() => session!.record(new agentops.ActionEvent({ actionType: 'x', params: v, returns: v, logs: v }))).not.toThrow();
+      expect(() => session!.record(new agentops.ToolEvent({ name: 'x', params: v, returns: v }))).not.toThrow();
+      expect(() => session!.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: v, completion: v, params: v }))).not.toThrow();
+      expect(() => session!.record(new agentops.ErrorEvent({ exception: v, logs: v }))).not.toThrow();
+    }
+    expect(() => session!.record(trap as never)).not.toThrow();
+    expect(() => session!.setTags(trap as never)).not.toThrow();
+    const all = await spans();
+    expect(all.filter((s) => s.attributes['agentops.span.kind'] === 'action')).toHaveLength(hostile.length);
+    for (const s of all) for (const v of Object.values(s.attributes)) if (typeof v === 'string') expect(v.length).toBeLessThanOrEqual(4096 + 100);
+  });
+});
