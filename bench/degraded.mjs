@@ -32,6 +32,7 @@ setTimeout(async () => {
 
 gc();
 const rssStart = process.memoryUsage().rss;
+const heapStart = process.memoryUsage().heapUsed;
 let rssPeak = rssStart;
 const session = agentops.init({
   exporter: new agentops.AgentOpsExporter({ endpoint: proxy.url, apiKey: server.apiKey }),
@@ -83,6 +84,7 @@ const dropped = agentops.getDroppedEventCount();
 const onServer = stats.events ?? 0;
 gc();
 const rssAfterGc = process.memoryUsage().rss;
+const heapAfterGc = process.memoryUsage().heapUsed;
 const sessionSpanDropped = (stats.end_state ?? null) === null ? 1 : 0;
 console.log(
   JSON.stringify({
@@ -93,6 +95,7 @@ console.log(
     endSessionBoundMs: MAX_WAIT + 5000,
     rssPeakAddedMb: mb(rssPeak - rssStart),
     rssAfterGcAddedMb: mb(rssAfterGc - rssStart),
+    heapAfterGcAddedMb: mb(heapAfterGc - heapStart),
     recorded,
     onServer,
     dropped,

@@ -38,7 +38,7 @@ describe('the server killed with SIGKILL mid-ingest and restarted', () => {
       expect(await appDone).toBe(0);
       const { id, cost, dropped } = JSON.parse(out.trim().split('\n').pop()!);
       expect(dropped).toBe(0);
-      const stats = await (await fetch(`${server.url}/v2/sessions/${id}/stats`, { headers: { 'x-agentops-api-key': key } })).json();
+      const stats = (await (await fetch(`${server.url}/v2/sessions/${id}/stats`, { headers: { 'x-agentops-api-key': key } })).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(stats.events).toBe(N);
       expect(stats.event_counts.actions).toBe(N);
       expect(stats.end_state).toBe('Success');

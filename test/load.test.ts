@@ -32,7 +32,8 @@ describe('load: 20 app processes × 5 sessions × 1,000 events against one serve
             }),
         ),
       );
-      const get = async (p: string) => (await fetch(server.url + p, { headers: { 'x-agentops-api-key': key } })).json();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const get = async (p: string): Promise<any> => (await fetch(server.url + p, { headers: { 'x-agentops-api-key': key } })).json();
       let total = 0;
       for (const out of outputs) {
         const { results, dropped } = JSON.parse(out.trim().split('\n').pop()!);

@@ -74,7 +74,7 @@ describe('project isolation on every endpoint', () => {
     const sessionA = randomUUID();
     const post = (url: string, body: unknown, headers: Record<string, string>) =>
       fetch(server.url + url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const created = await (await post('/v2/create_session', { session: { session_id: sessionA, tags: ['secret-a'] } }, { 'x-agentops-api-key': server.apiKey })).json();
+    const created = (await (await post('/v2/create_session', { session: { session_id: sessionA, tags: ['secret-a'] } }, { 'x-agentops-api-key': server.apiKey })).json()) as { jwt: string };
     await post('/v2/create_events', { events: [{ id: 'a1', event_type: 'llms', init_timestamp: new Date().toISOString(), model: 'model-of-a', cost: 1 }] }, { authorization: `Bearer ${created.jwt}` });
     const B = { 'x-agentops-api-key': keyB };
     const get = (url: string) => fetch(server.url + url, { headers: B });
@@ -87,7 +87,7 @@ describe('project isolation on every endpoint', () => {
     expect((await post('/v2/reauthorize_jwt', { session_id: sessionA }, B)).status).toBe(404);
     expect((await post('/v2/create_session', { session: { session_id: sessionA } }, B)).status).toBe(404);
     // OTLP ingest under B's key that names A's session is refused, and A's session is unchanged.
-    const tokenB = (await (await post('/v3/auth/token', { api_key: keyB }, {})).json()).token;
+    const tokenB = ((await (await post('/v3/auth/token', { api_key: keyB }, {})).json()) as { token: string }).token;
     const otlp = {
       resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: sessionA.replace(/-/g, ''), spanId: '1111111111111111', name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [{ key: 'gen_ai.request.model', value: { stringValue: 'injected' } }] }] }] }],
     };

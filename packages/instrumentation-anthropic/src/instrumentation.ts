@@ -1,10 +1,8 @@
-import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import {
-  LlmCall,
+  callObserved,
   isOursWrapped,
   markOurs,
-  observeApiPromise,
   observeStream,
   patchIfAlreadyLoaded,
   setScopeDuplicated,
@@ -93,29 +91,18 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   private patchedCreate(original: Method): Method {
     const self = this;
     return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
-      const params = args[0];
+      const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
       const settings = self.settings;
-      let call: LlmCall;
-      try {
-        const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
-        call = new LlmCall(self.tracer, 'chat', requestAttributes(params as Obj, baseURL, settings));
-      } catch (e) {
-        self._diag.debug(`could not start the span: ${String(e)}`);
-        return original.apply(this, args);
-      }
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, args));
-      } catch (error) {
-        call.fail(error);
-        throw error;
-      }
-      const streamed = (params as Obj).stream === true;
-      return observeApiPromise(result, call, (value) => {
-        if (streamed) return observeStream(value, call, messageStreamAccumulator(settings));
-        call.end(messageAttributes(value, settings));
-        return value;
+      const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+      return callObserved(original, this, args, {
+        tracer: self.tracer,
+        operation: 'chat',
+        attributes: () => requestAttributes(params, baseURL, settings),
+        streamed: params.stream === true,
+        onStream: (stream, call) => observeStream(stream, call, messageStreamAccumulator(settings)),
+        onResult: (result) => messageAttributes(result, settings),
+        debug: (m) => self._diag.debug(m),
       });
     });
   }

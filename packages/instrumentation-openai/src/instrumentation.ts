@@ -1,10 +1,8 @@
-import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import {
-  LlmCall,
+  callObserved,
   isOursWrapped,
   markOurs,
-  observeApiPromise,
   observeStream,
   patchIfAlreadyLoaded,
   settingsFromEnv,
@@ -111,37 +109,23 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   private patchedCreate(kind: OpenAiCallKind, original: Method): Method {
     const self = this;
     return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
-      const params = args[0];
+      const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
       const settings = self.settings;
-      let call: LlmCall;
       let callArgs = args;
-      try {
-        const p = params as Obj;
-        if (settings.streamUsage && kind === 'chat' && p.stream === true && !(p.stream_options as Obj | undefined)?.include_usage) {
-          // Documented opt-in (AGENTOPS_STREAM_USAGE): a copy of the request asks for the usage chunk.
-          callArgs = [{ ...p, stream_options: { ...(p.stream_options as Obj | undefined), include_usage: true } }, ...args.slice(1)];
-        }
-        const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
-        call = new LlmCall(self.tracer, OPERATION[kind], requestAttributes(kind, p, baseURL, settings));
-      } catch (e) {
-        self._diag.debug(`could not start the span: ${String(e)}`);
-        return original.apply(this, args);
+      if (settings.streamUsage && kind === 'chat' && params.stream === true && !(params.stream_options as Obj | undefined)?.include_usage) {
+        // Documented opt-in (AGENTOPS_STREAM_USAGE): a copy of the request asks for the usage chunk.
+        callArgs = [{ ...params, stream_options: { ...(params.stream_options as Obj | undefined), include_usage: true } }, ...args.slice(1)];
       }
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, callArgs));
-      } catch (error) {
-        call.fail(error);
-        throw error;
-      }
-      const streamed = (params as Obj).stream === true;
-      return observeApiPromise(result, call, (value) => {
-        if (streamed) {
-          return observeStream(value, call, kind === 'responses' ? responsesStreamAccumulator(settings) : chatStreamAccumulator(settings));
-        }
-        call.end(responseAttributes(kind, value, settings));
-        return value;
+      const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+      return callObserved(original, this, callArgs, {
+        tracer: self.tracer,
+        operation: OPERATION[kind],
+        attributes: () => requestAttributes(kind, params, baseURL, settings),
+        streamed: params.stream === true,
+        onStream: (stream, call) => observeStream(stream, call, kind === 'responses' ? responsesStreamAccumulator(settings) : chatStreamAccumulator(settings)),
+        onResult: (result) => responseAttributes(kind, result, settings),
+        debug: (m) => self._diag.debug(m),
       });
     });
   }
