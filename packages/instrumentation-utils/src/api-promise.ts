@@ -7,6 +7,8 @@ interface ApiPromiseLike<T> extends Promise<T> {
   asResponse(): Promise<unknown>;
   /** Set by the clients' parse(), which then()/withResponse() call. */
   parsedPromise?: Promise<T>;
+  /** The client's parser of this response (an own property of every APIPromise). */
+  parseResponse?: (...args: unknown[]) => unknown;
 }
 
 function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
@@ -17,8 +19,8 @@ function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
 /**
  * Observes a client's promise without changing what the app gets: the result is handed to `onResult`, which
  * returns what the app should see (the same value, or the same stream with an observed iterator). An
- * `APIPromise` stays an `APIPromise` — through its own `_thenUnwrap`, so `withResponse()`, `asResponse()`,
- * `_thenUnwrap()` and lazy parsing keep working — and its errors reach the app unchanged.
+ * `APIPromise` is returned itself — only its own `parseResponse` is wrapped — so `withResponse()`,
+ * `asResponse()`, `_thenUnwrap()` and lazy parsing keep working, and its errors reach the app unchanged.
  */
 export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unknown) => unknown): T {
   const guarded = (result: unknown): unknown => {
@@ -32,21 +34,16 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
   if (isApiPromise(p)) {
     // Request failures (APIError for 4xx/5xx, connection errors) reject the response promise.
     p.responsePromise.then(undefined, (error: unknown) => call.fail(error));
-    const out = p._thenUnwrap((data) => guarded(data));
-    // A caller that only wants the raw response never parses it: end the span when it arrives. The
-    // clients' withResponse() asks for the raw response too, but after parse(), which sets parsedPromise.
-    const asResponse = out.asResponse;
-    out.asResponse = function (this: ApiPromiseLike<unknown>) {
-      const r = asResponse.call(this);
-      p.responsePromise.then(
-        (props) => {
-          if (this.parsedPromise === undefined) call.end({ 'http.response.status_code': props.response.status });
-        },
-        () => {},
-      );
-      return r;
+    // The result is observed where the client parses it: its own parseResponse, wrapped on this instance.
+    // The app keeps the very promise the client made, lazy parsing and all (and it costs one promise less
+    // than building a second APIPromise with _thenUnwrap).
+    if (typeof p.parseResponse !== 'function') return observeApiPromiseByUnwrap(p, call, guarded) as T;
+    const parseResponse = p.parseResponse;
+    p.parseResponse = function (this: unknown, ...args: unknown[]) {
+      return Promise.resolve(parseResponse.apply(this, args)).then(guarded);
     };
-    return out as T;
+    endOnRawResponseOnly(p, p, call);
+    return p;
   }
   const thenable = p as unknown as PromiseLike<unknown> | null;
   if (thenable && typeof thenable.then === 'function') {
@@ -55,4 +52,29 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
   }
   guarded(p);
   return p;
+}
+
+/** For an APIPromise without its own parseResponse: a second APIPromise through the client's _thenUnwrap. */
+function observeApiPromiseByUnwrap(p: ApiPromiseLike<unknown>, call: LlmCall, guarded: (r: unknown) => unknown): unknown {
+  const out = p._thenUnwrap((data) => guarded(data));
+  endOnRawResponseOnly(out, p, call);
+  return out;
+}
+
+/**
+ * A caller that only wants the raw response (`asResponse()`) never parses it: end the span when it arrives.
+ * The clients' withResponse() asks for the raw response too, but after parse(), which sets parsedPromise.
+ */
+function endOnRawResponseOnly(out: ApiPromiseLike<unknown>, p: ApiPromiseLike<unknown>, call: LlmCall): void {
+  const asResponse = out.asResponse;
+  out.asResponse = function (this: ApiPromiseLike<unknown>) {
+    const r = asResponse.call(this);
+    p.responsePromise.then(
+      (props) => {
+        if (this.parsedPromise === undefined) call.end({ 'http.response.status_code': props.response.status });
+      },
+      () => {},
+    );
+    return r;
+  };
 }
