@@ -4,7 +4,14 @@ type CalcPrice = typeof import('@pydantic/genai-prices').calcPrice;
 let calcPriceFn: CalcPrice | undefined;
 /** The price table is large: load it on the first price asked for, not at start-up. */
 function calcPrice(...args: Parameters<CalcPrice>): ReturnType<CalcPrice> {
-  calcPriceFn ??= (createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices')).calcPrice;
+  if (!calcPriceFn) {
+    try {
+      calcPriceFn = (createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices')).calcPrice;
+    } catch {
+      // Not installable here: no prices, and no failing lookup on every call either.
+      calcPriceFn = () => null;
+    }
+  }
   return calcPriceFn(...args);
 }
 
