@@ -7,8 +7,6 @@ interface ApiPromiseLike<T> extends Promise<T> {
   asResponse(): Promise<unknown>;
   /** Set by the clients' parse(), which then()/withResponse() call. */
   parsedPromise?: Promise<T>;
-  /** The client's parser of this response (an own property of every APIPromise). */
-  parseResponse?: (...args: unknown[]) => unknown;
 }
 
 function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
@@ -19,7 +17,7 @@ function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
 /**
  * Observes a client's promise without changing what the app gets: the result is handed to `onResult`, which
  * returns what the app should see (the same value, or the same stream with an observed iterator). An
- * `APIPromise` is returned itself — only its own `parseResponse` is wrapped — so `withResponse()`,
+ * `APIPromise` stays an `APIPromise` — made by the client's own `_thenUnwrap` — so `withResponse()`,
  * `asResponse()`, `_thenUnwrap()` and lazy parsing keep working, and its errors reach the app unchanged.
  */
 export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unknown) => unknown): T {
@@ -34,16 +32,9 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
   if (isApiPromise(p)) {
     // Request failures (APIError for 4xx/5xx, connection errors) reject the response promise.
     p.responsePromise.then(undefined, (error: unknown) => call.fail(error));
-    // The result is observed where the client parses it: its own parseResponse, wrapped on this instance.
-    // The app keeps the very promise the client made, lazy parsing and all (and it costs one promise less
-    // than building a second APIPromise with _thenUnwrap).
-    if (typeof p.parseResponse !== 'function') return observeApiPromiseByUnwrap(p, call, guarded) as T;
-    const parseResponse = p.parseResponse;
-    p.parseResponse = function (this: unknown, ...args: unknown[]) {
-      return Promise.resolve(parseResponse.apply(this, args)).then(guarded);
-    };
-    endOnRawResponseOnly(p, p, call);
-    return p;
+    // Through the client's own _thenUnwrap: the app gets an APIPromise made by the client itself, whatever its
+    // version keeps where (openai 7 closes over its parser in _thenUnwrap; wrapping parseResponse misses it).
+    return observeApiPromiseByUnwrap(p, call, guarded) as T;
   }
   const thenable = p as unknown as PromiseLike<unknown> | null;
   if (thenable && typeof thenable.then === 'function') {
@@ -54,7 +45,7 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
   return p;
 }
 
-/** For an APIPromise without its own parseResponse: a second APIPromise through the client's _thenUnwrap. */
+/** A second APIPromise through the client's _thenUnwrap, whose transform sees the parsed result. */
 function observeApiPromiseByUnwrap(p: ApiPromiseLike<unknown>, call: LlmCall, guarded: (r: unknown) => unknown): unknown {
   const out = p._thenUnwrap((data) => guarded(data));
   endOnRawResponseOnly(out, p, call);
