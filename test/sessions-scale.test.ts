@@ -13,9 +13,10 @@ describe('the session list with 10,000 sessions', () => {
     const seed = new Store(db);
     const project = seed.addApiKey(key, 'scale');
     const t0 = Date.parse('2026-01-01T00:00:00Z');
+    // Four sessions share every second: a page edge often falls inside a group of equal timestamps.
     const sessions = Array.from({ length: 10_000 }, (_, i) => ({
       session_id: randomUUID(),
-      init_timestamp: new Date(t0 + i * 1000).toISOString(),
+      init_timestamp: new Date(t0 + Math.floor(i / 4) * 1000).toISOString(),
       end_timestamp: new Date(t0 + i * 1000 + 500).toISOString(),
       end_state: i % 3 === 0 ? ('Failure' as const) : ('Success' as const),
       tags: [i % 2 ? 'odd' : 'even'],
@@ -46,25 +47,26 @@ describe('the session list with 10,000 sessions', () => {
       const firstPageMs = performance.now() - t0;
       expect(first.body.sessions).toHaveLength(50);
       expect(first.body.sessions[0].init_timestamp).toBe(sessions[sessions.length - 1].init_timestamp);
+      // Without before_id, a page edge inside equal timestamps would lose rows: the cursor is (time, id).
       console.log(`10,000 sessions: first page of 50 in ${firstPageMs.toFixed(1)} ms`);
       const seen = new Set<string>();
-      let before: string | undefined;
+      let before: { ts: string; id: string } | undefined;
       let pages = 0;
       for (;;) {
-        const { body } = await server.get(`/v2/sessions?limit=1000&tag=odd${before ? `&before=${encodeURIComponent(before)}` : ''}`);
+        const { body } = await server.get(`/v2/sessions?limit=999&tag=odd${before ? `&before=${encodeURIComponent(before.ts)}&before_id=${before.id}` : ''}`);
         const page = body.sessions as Array<{ session_id: string; init_timestamp: string; cost: string; llm_calls: number; total_tokens: number; tags: string[] }>;
         if (page.length === 0) break;
         pages++;
-        for (let i = 1; i < page.length; i++) expect(page[i].init_timestamp < page[i - 1].init_timestamp).toBe(true);
+        for (let i = 1; i < page.length; i++) expect(page[i].init_timestamp <= page[i - 1].init_timestamp).toBe(true);
         for (const s of page) {
           expect(seen.has(s.session_id)).toBe(false);
           seen.add(s.session_id);
           expect(s).toMatchObject({ cost: '0.001000', llm_calls: 1, total_tokens: 15, tags: ['odd'] });
         }
-        before = page[page.length - 1].init_timestamp;
+        before = { ts: page[page.length - 1].init_timestamp, id: page[page.length - 1].session_id };
       }
       expect(seen.size).toBe(5000);
-      expect(pages).toBe(5);
+      expect(pages).toBe(6);
     } finally {
       await server.close();
     }

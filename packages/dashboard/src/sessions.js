@@ -24,7 +24,8 @@ export function SessionsList({ navigate, onAuthError }) {
           tag: filters.tag,
           end_state: filters.end_state,
           after: filters.after ? new Date(filters.after).toISOString() : '',
-          before: cursor ?? (filters.before ? new Date(filters.before).toISOString() : ''),
+          before: cursor?.before ?? (filters.before ? new Date(filters.before).toISOString() : ''),
+          before_id: cursor?.id ?? '',
         })}`,
       ).then(
         (r) => live && (setRows(r.sessions), setError(null)),
@@ -81,7 +82,7 @@ export function SessionsList({ navigate, onAuthError }) {
         </table>
         <div class="pager">
           <button disabled=${cursors.length === 0} onClick=${() => setCursors(cursors.slice(0, -1))}>← Newer</button>
-          <button disabled=${rows.length < PAGE} onClick=${() => setCursors([...cursors, rows[rows.length - 1].init_timestamp])}>Older →</button>
+          <button disabled=${rows.length < PAGE} onClick=${() => setCursors([...cursors, { before: rows[rows.length - 1].init_timestamp, id: rows[rows.length - 1].session_id }])}>Older →</button>
         </div>`}
   </section>`;
 }

@@ -170,7 +170,10 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     const states = ['Success', 'Failure', 'Indeterminate', 'Running'];
     if (q.end_state !== undefined && !states.includes(q.end_state)) throw badRequest(`end_state must be one of ${states.join(', ')}`);
     const iso = (v?: string) => (v === undefined ? undefined : new Date(v).toISOString());
-    return { sessions: store.listSessions(projectId, { tag: q.tag, endState: q.end_state, limit, before: iso(q.before), after: iso(q.after) }) };
+    if (q.before_id !== undefined && q.before === undefined) throw badRequest('before_id goes with before');
+    return {
+      sessions: store.listSessions(projectId, { tag: q.tag, endState: q.end_state, limit, before: iso(q.before), beforeId: q.before_id?.toLowerCase(), after: iso(q.after) }),
+    };
   });
 
   const sessionParam = (request: FastifyRequest<{ Params: { id: string } }>) => {

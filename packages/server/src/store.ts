@@ -36,6 +36,8 @@ export interface SessionQuery {
   endState?: string;
   limit: number;
   before?: string;
+  /** With `before`: the session id of the last row seen, so rows sharing its timestamp are not skipped. */
+  beforeId?: string;
   after?: string;
 }
 
@@ -360,7 +362,9 @@ export class Store {
     const where = ['s.project_id = @project'];
     if (q.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = @tag)');
     if (q.endState !== undefined) where.push(q.endState === 'Running' ? 's.end_state IS NULL' : 's.end_state = @endState');
-    if (q.before !== undefined) where.push('s.init_timestamp < @before');
+    if (q.before !== undefined) {
+      where.push(q.beforeId !== undefined ? '(s.init_timestamp < @before OR (s.init_timestamp = @before AND s.session_id < @beforeId))' : 's.init_timestamp < @before');
+    }
     if (q.after !== undefined) where.push('s.init_timestamp >= @after');
     // The page of sessions first (index on project + time), then each row's totals by the per-session
     // index: the cost stays that of one page however many sessions the project has.
@@ -376,7 +380,7 @@ export class Store {
          WHERE ${where.join(' AND ')}
          ORDER BY s.init_timestamp DESC, s.session_id DESC LIMIT @limit`,
       )
-      .all({ project: projectId, tag: q.tag, endState: q.endState, before: q.before, after: q.after, limit: q.limit }) as Record<string, unknown>[];
+      .all({ project: projectId, tag: q.tag, endState: q.endState, before: q.before, beforeId: q.beforeId, after: q.after, limit: q.limit }) as Record<string, unknown>[];
     return rows.map((r) => {
       const s = rowToSession(r);
       return {
