@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AnthropicInstrumentation } from '@agentops/instrumentation-anthropic';
-import { FAKE_ANSWER, startFakeLlm, type FakeLlmServer } from '@agentops/fake-llm';
-import { ANTHROPIC_VERSIONS, json, load, memoryTracing } from './harness.js';
+import { FAKE_ANSWER } from '@agentops/fake-llm';
+import { ANTHROPIC_VERSIONS, instrumentationSuite, json, load } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the client's types differ across its major versions */
 
-let fake: FakeLlmServer;
-const tracing = memoryTracing();
 const instrumentation = new AnthropicInstrumentation();
-instrumentation.setTracerProvider(tracing.provider);
-instrumentation.enable();
-
-beforeAll(async () => {
-  fake = await startFakeLlm({ chunks: 8 });
-});
-afterAll(async () => {
-  instrumentation.disable();
-  await fake.close();
-  await tracing.shutdown();
-});
-beforeEach(() => {
-  tracing.reset();
-  fake.requests.length = 0;
-});
+const suite = instrumentationSuite(instrumentation);
+const tracing = suite.tracing;
 
 const messages = [{ role: 'user', content: 'Weather in Paris?' }];
 const tools = [{ name: 'get_weather', description: 'weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }];
@@ -34,7 +19,7 @@ describe.each(ANTHROPIC_VERSIONS)('%s', (alias) => {
   instrumentation.patch(mod);
   let client: any;
   beforeAll(() => {
-    client = new Anthropic({ baseURL: fake.anthropicBaseURL, apiKey: 'sk-ant-test', maxRetries: 0 });
+    client = new Anthropic({ baseURL: suite.fake.anthropicBaseURL, apiKey: 'sk-ant-test', maxRetries: 0 });
   });
 
   it('messages.create: one span with GenAI attributes; cache tokens are part of input tokens', async () => {
@@ -42,7 +27,7 @@ describe.each(ANTHROPIC_VERSIONS)('%s', (alias) => {
     const frozen = structuredClone(params);
     const res = await client.messages.create(params);
     expect(res.content[0].text).toBe(FAKE_ANSWER);
-    expect(fake.requests[0].body).toEqual(frozen);
+    expect(suite.fake.requests[0].body).toEqual(frozen);
     const [span] = tracing.llmSpans();
     expect(span.name).toBe('chat claude-sonnet-4-20250514');
     expect(span.kind).toBe(SpanKind.CLIENT);

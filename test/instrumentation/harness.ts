@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { context } from '@opentelemetry/api';
+import { context, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { startFakeLlm, type FakeLlmServer } from '@agentops/fake-llm';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 const require = createRequire(import.meta.url);
 
@@ -43,3 +45,34 @@ export function memoryTracing() {
 }
 
 export const json = (v: unknown) => JSON.parse(String(v));
+
+/**
+ * The set-up every client test file shares: an in-memory tracer provider, the instrumentation enabled on it,
+ * and the fake model server; spans and recorded requests are cleared before each test.
+ */
+export function instrumentationSuite(instrumentation: { setTracerProvider(p: TracerProvider): void; enable(): void; disable(): void }) {
+  const tracing = memoryTracing();
+  instrumentation.setTracerProvider(tracing.provider);
+  instrumentation.enable();
+  let server: FakeLlmServer | undefined;
+  beforeAll(async () => {
+    server = await startFakeLlm({ chunks: 8 });
+  });
+  afterAll(async () => {
+    instrumentation.disable();
+    await server?.close();
+    await tracing.shutdown();
+  });
+  beforeEach(() => {
+    tracing.reset();
+    if (server) server.requests.length = 0;
+  });
+  return {
+    tracing,
+    /** The fake server (started in beforeAll). */
+    get fake(): FakeLlmServer {
+      if (!server) throw new Error('the fake model server is not started yet (use it inside a test or beforeAll)');
+      return server;
+    },
+  };
+}

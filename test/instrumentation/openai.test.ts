@@ -1,30 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OpenAIInstrumentation } from '@agentops/instrumentation-openai';
-import { FAKE_ANSWER, startFakeLlm, type FakeLlmServer } from '@agentops/fake-llm';
+import { FAKE_ANSWER } from '@agentops/fake-llm';
 import { spanToUuid } from '@agentops/model';
-import { json, load, memoryTracing, OPENAI_VERSIONS } from './harness.js';
+import { instrumentationSuite, json, load, OPENAI_VERSIONS } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the client's types differ across its major versions */
 
-let fake: FakeLlmServer;
-const tracing = memoryTracing();
 const instrumentation = new OpenAIInstrumentation();
-instrumentation.setTracerProvider(tracing.provider);
-instrumentation.enable();
-
-beforeAll(async () => {
-  fake = await startFakeLlm({ chunks: 8 });
-});
-afterAll(async () => {
-  instrumentation.disable();
-  await fake.close();
-  await tracing.shutdown();
-});
-beforeEach(() => {
-  tracing.reset();
-  fake.requests.length = 0;
-});
+const suite = instrumentationSuite(instrumentation);
+const tracing = suite.tracing;
 
 const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
 const user = [{ role: 'user', content: 'Weather in Paris?' }];
@@ -33,9 +18,9 @@ describe.each(OPENAI_VERSIONS)('%s', (alias) => {
   const { module: mod, version } = load<any>(alias);
   const OpenAI = mod.OpenAI ?? mod.default;
   instrumentation.patch(mod);
-  const client = new OpenAI({ baseURL: fake?.openaiBaseURL, apiKey: 'sk-test', maxRetries: 0 });
+  const client = new OpenAI({ baseURL: 'http://127.0.0.1:9/v1' /* set in beforeAll */, apiKey: 'sk-test', maxRetries: 0 });
   beforeAll(() => {
-    client.baseURL = fake.openaiBaseURL;
+    client.baseURL = suite.fake.openaiBaseURL;
   });
   const major = Number(version.split('.')[0]);
 
@@ -46,7 +31,7 @@ describe.each(OPENAI_VERSIONS)('%s', (alias) => {
     expect(res.choices[0].message.content).toBe(FAKE_ANSWER);
     expect(res._request_id).toMatch(/^req_/);
     expect(params).toEqual(frozen);
-    expect(fake.requests[0].body).toEqual(frozen);
+    expect(suite.fake.requests[0].body).toEqual(frozen);
     const [span] = tracing.llmSpans();
     expect(span.name).toBe('chat gpt-4o-mini');
     expect(span.kind).toBe(SpanKind.CLIENT);
@@ -126,7 +111,7 @@ describe.each(OPENAI_VERSIONS)('%s', (alias) => {
       const stream = await client.chat.completions.create(params);
       for await (const _ of stream) void _;
       expect(params).not.toHaveProperty('stream_options');
-      expect(fake.requests[0].body.stream_options).toEqual({ include_usage: true });
+      expect(suite.fake.requests[0].body.stream_options).toEqual({ include_usage: true });
       const [span] = tracing.llmSpans();
       expect(span.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
       expect(span.attributes['agentops.llm.cost']).toBeGreaterThan(0);
