@@ -1,6 +1,8 @@
 // Per-call overhead of instrumenting the real openai client, on an in-memory fetch (no network): no
 // instrumentation vs ours vs @opentelemetry/instrumentation-openai vs @traceloop/instrumentation-openai, each in
-// its own process with the same tracer provider. Run: node bench/llm-overhead.mjs VARIANT plain|stream
+// its own process with the same tracer provider. 'bare-span' is the floor of any instrumentation that makes one
+// span per call: a wrapper that starts a CLIENT span and ends it when the call settles, with nothing on it.
+// Run: node bench/llm-overhead.mjs VARIANT plain|stream
 import { createRequire } from 'node:module';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -27,8 +29,20 @@ const INSTRUMENTATIONS = {
   'otel-contrib': () => [new (require('@opentelemetry/instrumentation-openai').OpenAIInstrumentation)()],
   traceloop: () => [new (require('@traceloop/instrumentation-openai').OpenAIInstrumentation)()],
 };
-registerInstrumentations({ instrumentations: INSTRUMENTATIONS[variant](), tracerProvider: provider });
+registerInstrumentations({ instrumentations: INSTRUMENTATIONS[variant]?.() ?? [], tracerProvider: provider });
 const OpenAI = require('openai');
+if (variant === 'bare-span') {
+  const tracer = provider.getTracer('bare-span');
+  const proto = (OpenAI.OpenAI ?? OpenAI).Chat.Completions.prototype;
+  const create = proto.create;
+  proto.create = function (...args) {
+    const span = tracer.startSpan('chat', { kind: 2 /* CLIENT */ });
+    const p = create.apply(this, args);
+    const end = () => span.end();
+    p.then(end, end);
+    return p;
+  };
+}
 
 const client = new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://in-memory.invalid/v1', fetch: inMemoryFetch, maxRetries: 0 });
 const messages = [{ role: 'user', content: 'What is the weather in Paris?' }];

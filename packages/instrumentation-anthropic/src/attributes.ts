@@ -1,6 +1,25 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { contentJson, serverAttributes, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addServerAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+
+// Read once: these are on the path of every call, and a bundled module's exports are getters.
+const {
+  GEN_AI_PROVIDER_NAME,
+  GEN_AI_SYSTEM,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_REQUEST_MAX_TOKENS,
+  GEN_AI_REQUEST_TEMPERATURE,
+  GEN_AI_REQUEST_TOP_P,
+  GEN_AI_INPUT_MESSAGES,
+  GEN_AI_OUTPUT_MESSAGES,
+  GEN_AI_USAGE_INPUT_TOKENS,
+  GEN_AI_USAGE_OUTPUT_TOKENS,
+  GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  GEN_AI_RESPONSE_ID,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_RESPONSE_FINISH_REASONS,
+} = A;
 
 type Obj = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -33,15 +52,14 @@ export function blockParts(content: unknown): MessagePart[] {
 }
 
 export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs: Attributes = { [A.GEN_AI_PROVIDER_NAME]: 'anthropic', [A.GEN_AI_SYSTEM]: 'anthropic', ...serverAttributes(baseURL) };
-  if (typeof params.model === 'string') attrs[A.GEN_AI_REQUEST_MODEL] = params.model;
-  const set = (k: string, v: number | undefined) => {
-    if (v !== undefined) attrs[k] = v;
-  };
-  set(A.GEN_AI_REQUEST_MAX_TOKENS, num(params.max_tokens));
-  set(A.GEN_AI_REQUEST_TEMPERATURE, num(params.temperature));
-  set(A.GEN_AI_REQUEST_TOP_P, num(params.top_p));
-  set('gen_ai.request.top_k', num(params.top_k));
+  const attrs: Attributes = { [GEN_AI_PROVIDER_NAME]: 'anthropic', [GEN_AI_SYSTEM]: 'anthropic' };
+  addServerAttributes(attrs, baseURL);
+  if (typeof params.model === 'string') attrs[GEN_AI_REQUEST_MODEL] = params.model;
+  let v: number | undefined;
+  if ((v = num(params.max_tokens)) !== undefined) attrs[GEN_AI_REQUEST_MAX_TOKENS] = v;
+  if ((v = num(params.temperature)) !== undefined) attrs[GEN_AI_REQUEST_TEMPERATURE] = v;
+  if ((v = num(params.top_p)) !== undefined) attrs[GEN_AI_REQUEST_TOP_P] = v;
+  if ((v = num(params.top_k)) !== undefined) attrs['gen_ai.request.top_k'] = v;
   if (Array.isArray(params.stop_sequences)) attrs['gen_ai.request.stop_sequences'] = params.stop_sequences.map(String);
   if (params.stream === true) attrs['gen_ai.request.stream'] = true;
   if (Array.isArray(params.tools)) attrs['gen_ai.request.tool_names'] = (params.tools as Obj[]).map((t) => String(t.name ?? t.type));
@@ -50,7 +68,7 @@ export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAi
       role: String(m.role ?? 'user'),
       parts: blockParts(m.content),
     }));
-    if (messages.length) attrs[A.GEN_AI_INPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
+    if (messages.length) attrs[GEN_AI_INPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
     if (params.system !== undefined) attrs['gen_ai.system_instructions'] = contentJson(blockParts(params.system), settings.maxFieldSize);
   }
   return attrs;
@@ -61,17 +79,17 @@ export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAi
  * `gen_ai.usage.input_tokens` includes them, so they are added back.
  */
 export function usageAttributes(usage: unknown, outputOverride?: number): Attributes {
-  if (!usage || typeof usage !== 'object') return outputOverride !== undefined ? { [A.GEN_AI_USAGE_OUTPUT_TOKENS]: outputOverride } : {};
+  if (!usage || typeof usage !== 'object') return outputOverride !== undefined ? { [GEN_AI_USAGE_OUTPUT_TOKENS]: outputOverride } : {};
   const u = usage as Obj;
   const attrs: Attributes = {};
   const input = num(u.input_tokens);
   const cacheRead = num(u.cache_read_input_tokens);
   const cacheWrite = num(u.cache_creation_input_tokens);
-  if (input !== undefined) attrs[A.GEN_AI_USAGE_INPUT_TOKENS] = input + (cacheRead ?? 0) + (cacheWrite ?? 0);
-  if (cacheRead !== undefined) attrs[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cacheRead;
-  if (cacheWrite !== undefined) attrs[A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cacheWrite;
+  if (input !== undefined) attrs[GEN_AI_USAGE_INPUT_TOKENS] = input + (cacheRead ?? 0) + (cacheWrite ?? 0);
+  if (cacheRead !== undefined) attrs[GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cacheRead;
+  if (cacheWrite !== undefined) attrs[GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cacheWrite;
   const output = outputOverride ?? num(u.output_tokens);
-  if (output !== undefined) attrs[A.GEN_AI_USAGE_OUTPUT_TOKENS] = output;
+  if (output !== undefined) attrs[GEN_AI_USAGE_OUTPUT_TOKENS] = output;
   return attrs;
 }
 
@@ -79,13 +97,13 @@ export function messageAttributes(message: unknown, settings: GenAiSettings): At
   if (!message || typeof message !== 'object') return {};
   const m = message as Obj;
   const attrs: Attributes = usageAttributes(m.usage);
-  if (typeof m.id === 'string') attrs[A.GEN_AI_RESPONSE_ID] = m.id;
-  if (typeof m.model === 'string') attrs[A.GEN_AI_RESPONSE_MODEL] = m.model;
+  if (typeof m.id === 'string') attrs[GEN_AI_RESPONSE_ID] = m.id;
+  if (typeof m.model === 'string') attrs[GEN_AI_RESPONSE_MODEL] = m.model;
   const reason = typeof m.stop_reason === 'string' ? m.stop_reason : undefined;
-  if (reason) attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = [reason];
+  if (reason) attrs[GEN_AI_RESPONSE_FINISH_REASONS] = [reason];
   if (settings.captureContent) {
     const out: GenAiMessage[] = [{ role: 'assistant', parts: blockParts(m.content), ...(reason ? { finish_reason: reason } : {}) }];
-    attrs[A.GEN_AI_OUTPUT_MESSAGES] = contentJson(out, settings.maxFieldSize);
+    attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(out, settings.maxFieldSize);
   }
   return attrs;
 }

@@ -1,14 +1,16 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { Attributes } from '@opentelemetry/api';
 import {
   callObserved,
   isOursWrapped,
   markOurs,
-  observeStream,
   patchIfAlreadyLoaded,
   setScopeDuplicated,
   settingsFromEnv,
   warnIfForeignWrapped,
+  type CallReader,
   type GenAiSettings,
+  type StreamAccumulator,
 } from '@agentops/instrumentation-utils';
 import { messageAttributes, messageStreamAccumulator, requestAttributes } from './attributes.js';
 
@@ -90,20 +92,31 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
 
   private patchedCreate(original: Method): Method {
     const self = this;
+    const reader = new MessagesCallReader(() => this.settings);
     return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
       const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
-      const settings = self.settings;
-      const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
-      return callObserved(original, this, args, {
-        tracer: self.tracer,
-        operation: 'chat',
-        attributes: () => requestAttributes(params, baseURL, settings),
-        streamed: params.stream === true,
-        onStream: (stream, call) => observeStream(stream, call, messageStreamAccumulator(settings)),
-        onResult: (result) => messageAttributes(result, settings),
-        debug: (m) => self._diag.debug(m),
-      });
+      return callObserved(self.tracer, reader, self._diag, original, this, args, params);
     });
+  }
+}
+
+/** Reads `messages.create` calls with the instrumentation's current settings. */
+class MessagesCallReader implements CallReader {
+  readonly operation = 'chat';
+
+  constructor(private readonly settings: () => GenAiSettings) {}
+
+  requestAttributes(params: Obj, resource: unknown): Attributes {
+    const baseURL = ((resource as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+    return requestAttributes(params, baseURL, this.settings());
+  }
+
+  responseAttributes(result: unknown): Attributes {
+    return messageAttributes(result, this.settings());
+  }
+
+  streamAccumulator(): StreamAccumulator<Obj> {
+    return messageStreamAccumulator(this.settings());
   }
 }

@@ -1,16 +1,17 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { Attributes } from '@opentelemetry/api';
 import {
   callObserved,
   isOursWrapped,
   markOurs,
-  observeStream,
   patchIfAlreadyLoaded,
   settingsFromEnv,
   warnIfForeignWrapped,
+  type CallReader,
   type GenAiSettings,
 } from '@agentops/instrumentation-utils';
 import { OPERATION, requestAttributes, type OpenAiCallKind } from './request.js';
-import { chatStreamAccumulator, responseAttributes, responsesStreamAccumulator } from './response.js';
+import { ChatStreamAccumulator, responseAttributes, ResponsesStreamAccumulator } from './response.js';
 
 declare const __PACKAGE_VERSION__: string;
 export const PACKAGE_NAME = '@agentops/instrumentation-openai';
@@ -108,25 +109,41 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   private patchedCreate(kind: OpenAiCallKind, original: Method): Method {
     const self = this;
+    const reader = new OpenAiCallReader(kind, () => this.settings);
     return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
       const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
-      const settings = self.settings;
       let callArgs = args;
-      if (settings.streamUsage && kind === 'chat' && params.stream === true && !(params.stream_options as Obj | undefined)?.include_usage) {
+      if (self.settings.streamUsage && kind === 'chat' && params.stream === true && !(params.stream_options as Obj | undefined)?.include_usage) {
         // Documented opt-in (AGENTOPS_STREAM_USAGE): a copy of the request asks for the usage chunk.
         callArgs = [{ ...params, stream_options: { ...(params.stream_options as Obj | undefined), include_usage: true } }, ...args.slice(1)];
       }
-      const baseURL = ((this as Obj | undefined)?._client as Obj | undefined)?.baseURL;
-      return callObserved(original, this, callArgs, {
-        tracer: self.tracer,
-        operation: OPERATION[kind],
-        attributes: () => requestAttributes(kind, params, baseURL, settings),
-        streamed: params.stream === true,
-        onStream: (stream, call) => observeStream(stream, call, kind === 'responses' ? responsesStreamAccumulator(settings) : chatStreamAccumulator(settings)),
-        onResult: (result) => responseAttributes(kind, result, settings),
-        debug: (m) => self._diag.debug(m),
-      });
+      return callObserved(self.tracer, reader, self._diag, original, this, callArgs, params);
     });
+  }
+}
+
+/** Reads one kind of OpenAI call; one per patched method, with the instrumentation's current settings. */
+class OpenAiCallReader implements CallReader {
+  readonly operation: string;
+
+  constructor(
+    private readonly kind: OpenAiCallKind,
+    private readonly settings: () => GenAiSettings,
+  ) {
+    this.operation = OPERATION[kind];
+  }
+
+  requestAttributes(params: Obj, resource: unknown): Attributes {
+    const baseURL = ((resource as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+    return requestAttributes(this.kind, params, baseURL, this.settings());
+  }
+
+  responseAttributes(result: unknown): Attributes {
+    return responseAttributes(this.kind, result, this.settings());
+  }
+
+  streamAccumulator(): ChatStreamAccumulator | ResponsesStreamAccumulator {
+    return this.kind === 'responses' ? new ResponsesStreamAccumulator(this.settings()) : new ChatStreamAccumulator(this.settings());
   }
 }

@@ -3,23 +3,34 @@ import * as A from '@agentops/model';
 import { contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
 import type { OpenAiCallKind } from './request.js';
 
+// Read once: these are on the path of every call, and a bundled module's exports are getters.
+const {
+  GEN_AI_USAGE_INPUT_TOKENS,
+  GEN_AI_USAGE_OUTPUT_TOKENS,
+  GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  GEN_AI_RESPONSE_ID,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_RESPONSE_FINISH_REASONS,
+  GEN_AI_OUTPUT_MESSAGES,
+} = A;
+
 type Obj = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** Token counts of an OpenAI `usage` (chat/completions naming or Responses naming). */
-export function usageAttributes(usage: unknown): Attributes {
-  if (!usage || typeof usage !== 'object') return {};
+/** Adds the token counts of an OpenAI `usage` (chat/completions naming or Responses naming) to `attrs`. */
+export function addUsageAttributes(attrs: Attributes, usage: unknown): Attributes {
+  if (!usage || typeof usage !== 'object') return attrs;
   const u = usage as Obj;
-  const attrs: Attributes = {};
   const input = num(u.prompt_tokens) ?? num(u.input_tokens);
   const output = num(u.completion_tokens) ?? num(u.output_tokens);
   const cached = num((u.prompt_tokens_details as Obj | undefined)?.cached_tokens) ?? num((u.input_tokens_details as Obj | undefined)?.cached_tokens);
   const reasoning =
     num((u.completion_tokens_details as Obj | undefined)?.reasoning_tokens) ?? num((u.output_tokens_details as Obj | undefined)?.reasoning_tokens);
-  if (input !== undefined) attrs[A.GEN_AI_USAGE_INPUT_TOKENS] = input;
-  if (output !== undefined) attrs[A.GEN_AI_USAGE_OUTPUT_TOKENS] = output;
-  if (cached !== undefined) attrs[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cached;
-  if (reasoning !== undefined) attrs[A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning;
+  if (input !== undefined) attrs[GEN_AI_USAGE_INPUT_TOKENS] = input;
+  if (output !== undefined) attrs[GEN_AI_USAGE_OUTPUT_TOKENS] = output;
+  if (cached !== undefined) attrs[GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = cached;
+  if (reasoning !== undefined) attrs[GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning;
   return attrs;
 }
 
@@ -61,91 +72,105 @@ function responsesOutput(response: Obj): { messages: GenAiMessage[]; finish: str
 export function responseAttributes(kind: OpenAiCallKind, result: unknown, settings: GenAiSettings): Attributes {
   if (!result || typeof result !== 'object') return {};
   const r = result as Obj;
-  const attrs: Attributes = { ...usageAttributes(r.usage) };
-  if (typeof r.id === 'string') attrs[A.GEN_AI_RESPONSE_ID] = r.id;
-  if (typeof r.model === 'string') attrs[A.GEN_AI_RESPONSE_MODEL] = r.model;
+  const attrs = addUsageAttributes({}, r.usage);
+  if (typeof r.id === 'string') attrs[GEN_AI_RESPONSE_ID] = r.id;
+  if (typeof r.model === 'string') attrs[GEN_AI_RESPONSE_MODEL] = r.model;
   if (kind === 'embeddings') return attrs;
   const { messages, finish } = kind === 'responses' ? responsesOutput(r) : chatChoiceMessages(r.choices);
-  if (finish.length) attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = finish;
-  if (settings.captureContent && messages.length) attrs[A.GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
+  if (finish.length) attrs[GEN_AI_RESPONSE_FINISH_REASONS] = finish;
+  if (settings.captureContent && messages.length) attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
   return attrs;
 }
 
 interface ChoiceState {
   text: string;
   finish?: string;
-  tools: Map<number, { id?: string; name: string; args: string }>;
+  tools: Array<{ id?: string; name: string; args: string }>;
 }
 
 /** Adds up `chat.completions` / `completions` stream chunks. Without a usage chunk, tokens stay unknown. */
-export function chatStreamAccumulator(settings: GenAiSettings): StreamAccumulator<Obj> {
-  let id: string | undefined;
-  let model: string | undefined;
-  let usage: unknown;
-  const choices = new Map<number, ChoiceState>();
-  return {
-    onChunk(chunk) {
-      if (typeof chunk.id === 'string') id ??= chunk.id;
-      if (typeof chunk.model === 'string') model ??= chunk.model;
-      if (chunk.usage) usage = chunk.usage;
-      for (const c of Array.isArray(chunk.choices) ? (chunk.choices as Obj[]) : []) {
-        const index = num(c.index) ?? 0;
-        let st = choices.get(index);
-        if (!st) choices.set(index, (st = { text: '', tools: new Map() }));
-        const delta = (c.delta ?? {}) as Obj;
-        if (settings.captureContent) {
-          if (typeof delta.content === 'string') st.text += delta.content;
-          if (typeof c.text === 'string') st.text += c.text;
-        }
-        for (const tc of Array.isArray(delta.tool_calls) ? (delta.tool_calls as Obj[]) : []) {
+export class ChatStreamAccumulator implements StreamAccumulator<Obj> {
+  private id: string | undefined = undefined;
+  private model: string | undefined = undefined;
+  private usage: unknown = undefined;
+  // By choice index; nearly always just [0].
+  private readonly choices: ChoiceState[] = [];
+
+  constructor(private readonly settings: GenAiSettings) {}
+
+  onChunk(chunk: Obj): void {
+    if (this.id === undefined && typeof chunk.id === 'string') this.id = chunk.id;
+    if (this.model === undefined && typeof chunk.model === 'string') this.model = chunk.model;
+    if (chunk.usage) this.usage = chunk.usage;
+    const choices = chunk.choices;
+    if (!Array.isArray(choices)) return;
+    const capture = this.settings.captureContent;
+    for (let i = 0; i < choices.length; i++) {
+      const c = choices[i] as Obj;
+      const index = num(c.index) ?? 0;
+      if (index < 0 || index > 1000) continue;
+      const st = (this.choices[index] ??= { text: '', tools: [] });
+      const delta = c.delta as Obj | undefined;
+      if (capture) {
+        if (typeof delta?.content === 'string') st.text += delta.content;
+        if (typeof c.text === 'string') st.text += c.text;
+      }
+      const toolCalls = delta?.tool_calls;
+      if (Array.isArray(toolCalls)) {
+        for (const tc of toolCalls as Obj[]) {
           const ti = num(tc.index) ?? 0;
+          if (ti < 0 || ti > 1000) continue;
           const fn = (tc.function ?? {}) as Obj;
-          const t = st.tools.get(ti) ?? { name: '', args: '' };
+          const t = (st.tools[ti] ??= { name: '', args: '' });
           if (typeof tc.id === 'string') t.id = tc.id;
           if (typeof fn.name === 'string') t.name += fn.name;
-          if (typeof fn.arguments === 'string' && settings.captureContent) t.args += fn.arguments;
-          st.tools.set(ti, t);
+          if (typeof fn.arguments === 'string' && capture) t.args += fn.arguments;
         }
-        if (typeof c.finish_reason === 'string') st.finish = c.finish_reason;
       }
-    },
-    finish() {
-      const attrs: Attributes = { ...usageAttributes(usage) };
-      if (id) attrs[A.GEN_AI_RESPONSE_ID] = id;
-      if (model) attrs[A.GEN_AI_RESPONSE_MODEL] = model;
-      const sorted = [...choices.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
-      const finish = sorted.map((c) => c.finish).filter((f): f is string => !!f);
-      if (finish.length) attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = finish;
-      const messages: GenAiMessage[] = sorted.map((c) => ({
-        role: 'assistant',
-        parts: [
-          ...(c.text ? [{ type: 'text', content: c.text }] : []),
-          ...[...c.tools.values()].map((t) => ({ type: 'tool_call', id: t.id, name: t.name, arguments: settings.captureContent ? parseArguments(t.args) : undefined })),
-        ],
-        ...(c.finish ? { finish_reason: c.finish } : {}),
-      }));
-      if (settings.captureContent && messages.some((m) => m.parts.length)) attrs[A.GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
-      return attrs;
-    },
-  };
+      if (typeof c.finish_reason === 'string') st.finish = c.finish_reason;
+    }
+  }
+
+  finish(): Attributes {
+    const capture = this.settings.captureContent;
+    const attrs = addUsageAttributes({}, this.usage);
+    if (this.id) attrs[GEN_AI_RESPONSE_ID] = this.id;
+    if (this.model) attrs[GEN_AI_RESPONSE_MODEL] = this.model;
+    const choices = this.choices.filter(Boolean);
+    const finish = choices.map((c) => c.finish).filter((f): f is string => !!f);
+    if (finish.length) attrs[GEN_AI_RESPONSE_FINISH_REASONS] = finish;
+    if (!capture) return attrs;
+    const messages: GenAiMessage[] = choices.map((c) => ({
+      role: 'assistant',
+      parts: [
+        ...(c.text ? [{ type: 'text', content: c.text }] : []),
+        ...c.tools.filter(Boolean).map((t) => ({ type: 'tool_call', id: t.id, name: t.name, arguments: parseArguments(t.args) })),
+      ],
+      ...(c.finish ? { finish_reason: c.finish } : {}),
+    }));
+    if (messages.some((m) => m.parts.length)) attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, this.settings.maxFieldSize);
+    return attrs;
+  }
 }
 
 /** Responses API stream: the final `response.completed` (or incomplete / failed) event carries everything. */
-export function responsesStreamAccumulator(settings: GenAiSettings): StreamAccumulator<Obj> {
-  let final: Obj | undefined;
-  let created: Obj | undefined;
-  return {
-    onChunk(event) {
-      const t = event.type;
-      if (t === 'response.created') created = event.response as Obj;
-      else if (t === 'response.completed' || t === 'response.incomplete' || t === 'response.failed') final = event.response as Obj;
-    },
-    finish() {
-      if (final) return responseAttributes('responses', final, settings);
-      const attrs: Attributes = {};
-      if (typeof created?.id === 'string') attrs[A.GEN_AI_RESPONSE_ID] = created.id;
-      if (typeof created?.model === 'string') attrs[A.GEN_AI_RESPONSE_MODEL] = created.model;
-      return attrs;
-    },
-  };
+export class ResponsesStreamAccumulator implements StreamAccumulator<Obj> {
+  private final: Obj | undefined = undefined;
+  private created: Obj | undefined = undefined;
+
+  constructor(private readonly settings: GenAiSettings) {}
+
+  onChunk(event: Obj): void {
+    const t = event.type;
+    if (t === 'response.created') this.created = event.response as Obj;
+    else if (t === 'response.completed' || t === 'response.incomplete' || t === 'response.failed') this.final = event.response as Obj;
+  }
+
+  finish(): Attributes {
+    if (this.final) return responseAttributes('responses', this.final, this.settings);
+    const attrs: Attributes = {};
+    if (typeof this.created?.id === 'string') attrs[GEN_AI_RESPONSE_ID] = this.created.id;
+    if (typeof this.created?.model === 'string') attrs[GEN_AI_RESPONSE_MODEL] = this.created.model;
+    return attrs;
+  }
 }

@@ -1,5 +1,9 @@
 import type { LlmCall } from './llm-call.js';
 
+// Shared by every copy of this module in the process, so any copy's asResponse wrapper serves any copy's calls.
+const CALL_AWAITING_RAW_RESPONSE: unique symbol = Symbol.for('agentops.llmCall.awaitingRawResponse') as never;
+const WRAPPED_AS_RESPONSE: unique symbol = Symbol.for('agentops.apiPromise.asResponseWrapped') as never;
+
 /** The parts of the Stainless `APIPromise` (openai, @anthropic-ai/sdk) we rely on. */
 interface ApiPromiseLike<T> extends Promise<T> {
   responsePromise: Promise<{ response: { status: number } }>;
@@ -7,6 +11,7 @@ interface ApiPromiseLike<T> extends Promise<T> {
   asResponse(): Promise<unknown>;
   /** Set by the clients' parse(), which then()/withResponse() call. */
   parsedPromise?: Promise<T>;
+  [CALL_AWAITING_RAW_RESPONSE]?: LlmCall;
 }
 
 function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
@@ -21,51 +26,49 @@ function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
  * `asResponse()`, `_thenUnwrap()` and lazy parsing keep working, and its errors reach the app unchanged.
  */
 export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unknown) => unknown): T {
-  const guarded = (result: unknown): unknown => {
-    try {
-      return onResult(result);
-    } catch {
-      call.end();
-      return result;
-    }
-  };
+  const fail = (error: unknown) => call.fail(error);
   if (isApiPromise(p)) {
     // Request failures (APIError for 4xx/5xx, connection errors) reject the response promise.
-    p.responsePromise.then(undefined, (error: unknown) => call.fail(error));
+    p.responsePromise.then(undefined, fail);
     // Through the client's own _thenUnwrap: the app gets an APIPromise made by the client itself, whatever its
-    // version keeps where (openai 7 closes over its parser in _thenUnwrap; wrapping parseResponse misses it).
-    return observeApiPromiseByUnwrap(p, call, guarded) as T;
+    // version keeps where (openai 7 closes over its parser in _thenUnwrap).
+    const out = p._thenUnwrap(onResult);
+    endOnRawResponseOnly(out, call);
+    return out as T;
   }
   const thenable = p as unknown as PromiseLike<unknown> | null;
   if (thenable && typeof thenable.then === 'function') {
-    thenable.then(guarded, (error: unknown) => call.fail(error));
+    thenable.then(onResult, fail);
     return p;
   }
-  guarded(p);
+  onResult(p);
   return p;
 }
 
-/** A second APIPromise through the client's _thenUnwrap, whose transform sees the parsed result. */
-function observeApiPromiseByUnwrap(p: ApiPromiseLike<unknown>, call: LlmCall, guarded: (r: unknown) => unknown): unknown {
-  const out = p._thenUnwrap((data) => guarded(data));
-  endOnRawResponseOnly(out, p, call);
-  return out;
-}
 
 /**
- * A caller that only wants the raw response (`asResponse()`) never parses it: end the span when it arrives.
- * The clients' withResponse() asks for the raw response too, but after parse(), which sets parsedPromise.
+ * A caller that only wants the raw response (`asResponse()`) never parses it: the span ends when the response
+ * arrives. The clients' withResponse() asks for the raw response too, but after parse(), which sets
+ * parsedPromise. `asResponse` is wrapped once per APIPromise class, not per call (a closure on every promise
+ * was measurable garbage-collector work); the call rides on the promise under a symbol.
  */
-function endOnRawResponseOnly(out: ApiPromiseLike<unknown>, p: ApiPromiseLike<unknown>, call: LlmCall): void {
-  const asResponse = out.asResponse;
-  out.asResponse = function (this: ApiPromiseLike<unknown>) {
+function endOnRawResponseOnly(out: ApiPromiseLike<unknown>, call: LlmCall): void {
+  out[CALL_AWAITING_RAW_RESPONSE] = call;
+  const proto = Object.getPrototypeOf(out) as ApiPromiseLike<unknown> & { [WRAPPED_AS_RESPONSE]?: true };
+  if (proto[WRAPPED_AS_RESPONSE]) return;
+  const asResponse = proto.asResponse;
+  Object.defineProperty(proto, WRAPPED_AS_RESPONSE, { value: true });
+  proto.asResponse = function (this: ApiPromiseLike<unknown>) {
     const r = asResponse.call(this);
-    p.responsePromise.then(
-      (props) => {
-        if (this.parsedPromise === undefined) call.end({ 'http.response.status_code': props.response.status });
-      },
-      () => {},
-    );
+    const awaiting = this[CALL_AWAITING_RAW_RESPONSE];
+    if (awaiting) {
+      this.responsePromise.then(
+        (props) => {
+          if (this.parsedPromise === undefined) awaiting.end({ 'http.response.status_code': props.response.status });
+        },
+        () => {},
+      );
+    }
     return r;
   };
 }

@@ -4,5 +4,5 @@ export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';
 export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, setScopeDuplicated } from './wrap.js';
 export { parseArguments, textParts, type GenAiMessage, type MessagePart } from './messages.js';
-export { serverAttributes } from './server.js';
-export { callObserved, type CallObservation } from './observe-call.js';
+export { addServerAttributes } from './server.js';
+export { callObserved, type CallReader } from './observe-call.js';

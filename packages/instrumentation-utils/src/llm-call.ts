@@ -1,5 +1,22 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type AttributeValue, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import * as A from '@agentops/model';
+
+// Read once: these are on the path of every LLM call, and a bundled module's exports are getters.
+const {
+  ATTR_SPAN_KIND,
+  ATTR_LLM_COST,
+  ATTR_LLM_TIME_TO_FIRST_TOKEN,
+  GEN_AI_OPERATION_NAME,
+  GEN_AI_PROVIDER_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_USAGE_INPUT_TOKENS,
+  GEN_AI_USAGE_OUTPUT_TOKENS,
+  GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  computeLlmCost,
+  spanToUuid,
+} = A;
 
 /** Where an LLM span hangs when the app's context has no span: the current AgentOps session, if any. */
 type SessionContextHook = () => Context | undefined;
@@ -26,31 +43,35 @@ export function contentJson(value: unknown, limit: number): string | undefined {
   }
 }
 
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
 /**
  * One call to a model as one span (SPEC §3, GenAI conventions): started before the request, given the
  * response's attributes, ended exactly once — with its cost, time to first token for streams, and on failure
- * status ERROR plus an AgentOps error event tied to it.
+ * status ERROR plus an AgentOps error event tied to it. Built to allocate little: it runs on every call.
  */
 export class LlmCall {
   readonly span: Span;
   readonly context: Context;
-  private readonly attrs: Attributes;
   private readonly startMs = performance.now();
-  private firstTokenMs: number | undefined;
+  private firstTokenMs: number | undefined = undefined;
   private done = false;
+  private readonly provider: string | undefined;
+  private readonly requestModel: string | undefined;
 
+  /** `attributes` is a fresh object the call may complete in place. */
   constructor(
     private readonly tracer: Tracer,
     operation: string,
     attributes: Attributes,
   ) {
-    // The caller hands over a fresh object: it is kept (and completed) rather than copied.
-    this.attrs = attributes;
-    attributes[A.ATTR_SPAN_KIND] = 'llm';
-    attributes[A.GEN_AI_OPERATION_NAME] = operation;
-    const model = attributes[A.GEN_AI_REQUEST_MODEL];
+    attributes[ATTR_SPAN_KIND] = 'llm';
+    attributes[GEN_AI_OPERATION_NAME] = operation;
+    this.provider = str(attributes[GEN_AI_PROVIDER_NAME]);
+    this.requestModel = str(attributes[GEN_AI_REQUEST_MODEL]);
     const parent = parentContext();
-    this.span = tracer.startSpan(model ? `${operation} ${String(model)}` : operation, { kind: SpanKind.CLIENT, attributes: this.attrs }, parent);
+    this.span = tracer.startSpan(this.requestModel ? `${operation} ${this.requestModel}` : operation, { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
   }
 
@@ -58,31 +79,29 @@ export class LlmCall {
     return this.done;
   }
 
-  set(key: string, value: AttributeValue | undefined | null): void {
-    if (value === undefined || value === null || this.done) return;
-    this.attrs[key] = value;
-    this.span.setAttribute(key, value);
-  }
-
   /** The first chunk of a stream arrived. */
   firstToken(): void {
     if (this.firstTokenMs === undefined) this.firstTokenMs = performance.now();
   }
 
-  /** Ends the span with the response's attributes; its cost comes from the final token counts. */
+  /**
+   * Ends the span with the response's attributes (a fresh object, completed in place and set in one
+   * `setAttributes` call); its cost comes from the final token counts.
+   */
   end(attributes: Attributes = {}): void {
     if (this.done) return;
     this.done = true;
-    // One setAttributes call: the SDK validates per call, and this is on every LLM call's path.
-    const final: Attributes = {};
-    for (const k in attributes) {
-      const v = attributes[k];
-      if (v !== undefined && v !== null) final[k] = this.attrs[k] = v;
-    }
-    if (this.firstTokenMs !== undefined) final[A.ATTR_LLM_TIME_TO_FIRST_TOKEN] = Math.round((this.firstTokenMs - this.startMs) * 1000) / 1000;
-    const cost = A.llmCostOf(this.attrs as A.Attributes);
-    if (cost !== null) final[A.ATTR_LLM_COST] = cost;
-    this.span.setAttributes(final);
+    if (this.firstTokenMs !== undefined) attributes[ATTR_LLM_TIME_TO_FIRST_TOKEN] = Math.round((this.firstTokenMs - this.startMs) * 1000) / 1000;
+    const cost = computeLlmCost({
+      model: str(attributes[GEN_AI_RESPONSE_MODEL]) ?? this.requestModel,
+      provider: this.provider,
+      inputTokens: num(attributes[GEN_AI_USAGE_INPUT_TOKENS]),
+      outputTokens: num(attributes[GEN_AI_USAGE_OUTPUT_TOKENS]),
+      cacheReadTokens: num(attributes[GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]),
+      cacheWriteTokens: num(attributes[GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]),
+    });
+    if (cost !== undefined) attributes[ATTR_LLM_COST] = cost;
+    this.span.setAttributes(attributes);
     this.span.end();
   }
 
@@ -92,9 +111,9 @@ export class LlmCall {
     const err = error instanceof Error ? error : undefined;
     const type = err ? err.constructor?.name || err.name : typeof error;
     const message = err ? err.message : String(error);
-    this.set('error.type', type);
+    attributes['error.type'] = type;
     const status = (error as { status?: unknown } | null)?.status;
-    if (typeof status === 'number') this.set('http.response.status_code', status);
+    if (typeof status === 'number') attributes['http.response.status_code'] = status;
     this.span.setStatus({ code: SpanStatusCode.ERROR, message });
     if (err) this.span.recordException(err);
     const ctx = this.span.spanContext();
@@ -103,8 +122,8 @@ export class LlmCall {
       {
         kind: SpanKind.INTERNAL,
         attributes: {
-          [A.ATTR_SPAN_KIND]: 'error',
-          'agentops.error.trigger_event_id': A.spanToUuid(ctx.traceId, ctx.spanId),
+          [ATTR_SPAN_KIND]: 'error',
+          'agentops.error.trigger_event_id': spanToUuid(ctx.traceId, ctx.spanId),
           'agentops.error.trigger_event_type': 'llms',
           'agentops.error.error_type': type,
           'agentops.error.details': cut(message, 8192),

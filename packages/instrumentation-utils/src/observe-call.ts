@@ -1,32 +1,43 @@
-import { context, type Attributes, type Tracer } from '@opentelemetry/api';
+import { context, type Attributes, type DiagLogger, type Tracer } from '@opentelemetry/api';
 import { observeApiPromise } from './api-promise.js';
 import { LlmCall } from './llm-call.js';
+import { observeStream, type StreamAccumulator } from './stream.js';
 
-/** How one patched client method is observed. */
-export interface CallObservation {
-  tracer: Tracer;
+type Params = Record<string, unknown>;
+
+/**
+ * How one patched client method is read. Made once, when the method is patched — not per call — so that a
+ * call allocates no closures for it.
+ */
+export interface CallReader {
   /** `gen_ai.operation.name`. */
-  operation: string;
-  /** The request's attributes; if this throws, the call goes ahead untraced. */
-  attributes: () => Attributes;
-  streamed: boolean;
-  /** The stream the client returned, observed (the same object). */
-  onStream: (stream: unknown, call: LlmCall) => unknown;
-  /** The response's attributes, for the span's end. */
-  onResult: (result: unknown) => Attributes;
-  debug: (message: string) => void;
+  readonly operation: string;
+  /** The request's attributes, in a fresh object; if this throws, the call goes ahead untraced. */
+  requestAttributes(params: Params, client: unknown): Attributes;
+  /** The attributes of a complete response, in a fresh object. */
+  responseAttributes(result: unknown): Attributes;
+  /** A fresh accumulator for the chunks of one stream. */
+  streamAccumulator(params: Params): StreamAccumulator<never>;
 }
 
 /**
  * The body every patched LLM method shares: start the span, call the client inside its context, and watch
  * the promise it returned — without changing it, its result, or its error.
  */
-export function callObserved(original: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[], o: CallObservation): unknown {
+export function callObserved(
+  tracer: Tracer,
+  reader: CallReader,
+  diag: DiagLogger,
+  original: (...args: unknown[]) => unknown,
+  thisArg: unknown,
+  args: unknown[],
+  params: Params,
+): unknown {
   let call: LlmCall;
   try {
-    call = new LlmCall(o.tracer, o.operation, o.attributes());
+    call = new LlmCall(tracer, reader.operation, reader.requestAttributes(params, thisArg));
   } catch (e) {
-    o.debug(`could not start the span: ${String(e)}`);
+    diag.debug(`could not start the span: ${String(e)}`);
     return original.apply(thisArg, args);
   }
   let result: unknown;
@@ -36,9 +47,15 @@ export function callObserved(original: (...args: unknown[]) => unknown, thisArg:
     call.fail(error);
     throw error;
   }
-  return observeApiPromise(result, call, (value) => {
-    if (o.streamed) return o.onStream(value, call);
-    call.end(o.onResult(value));
+  const streamed = params.stream === true;
+  // The one closure a call needs: it sees the parsed result and returns what the app gets.
+  return observeApiPromise(result, call, (value: unknown): unknown => {
+    try {
+      if (streamed) return observeStream(value, call, reader.streamAccumulator(params));
+      call.end(reader.responseAttributes(value));
+    } catch {
+      call.end();
+    }
     return value;
   });
 }

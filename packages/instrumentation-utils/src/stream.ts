@@ -66,7 +66,8 @@ export function observeStream<Chunk>(stream: unknown, call: LlmCall, acc: Stream
       throw error;
     };
     const observed: AsyncIterator<Chunk> & AsyncIterable<Chunk> = {
-      next: (...args: [] | [unknown]) => inner.next(...args).then(onResult, onError),
+      // (no rest parameter: an array per chunk is avoidable garbage)
+      next: (value?: unknown) => inner.next(value as never).then(onResult, onError),
       // `break` / `return` in a for-await loop: the stream is cut short; close the client's iterator as before.
       return: (value?: unknown) => {
         finish(false);

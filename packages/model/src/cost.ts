@@ -52,27 +52,26 @@ function count(n: number | null | undefined): number | undefined {
  * at run time). Undefined when the model is unknown or no token count is known: never a made-up number.
  */
 export function computeLlmCost(usage: LlmUsage): number | undefined {
-  if (!usage.model) return undefined;
+  const model = usage.model;
+  if (!model) return undefined;
   const input = count(usage.inputTokens);
   const output = count(usage.outputTokens);
   if (input === undefined && output === undefined) return undefined;
-  const tokens: Record<string, number> = { input_tokens: input ?? 0, output_tokens: output ?? 0 };
-  const cacheRead = count(usage.cacheReadTokens);
-  const cacheWrite = count(usage.cacheWriteTokens);
+  let cacheRead = count(usage.cacheReadTokens) ?? 0;
+  let cacheWrite = count(usage.cacheWriteTokens) ?? 0;
   // genai-prices rejects cache partitions larger than the total; such input is inconsistent, so only
-  // pass the partitions when they fit.
-  if ((cacheRead ?? 0) + (cacheWrite ?? 0) <= tokens.input_tokens) {
-    if (cacheRead) tokens.cache_read_tokens = cacheRead;
-    if (cacheWrite) tokens.cache_write_tokens = cacheWrite;
-  }
+  // count the partitions when they fit.
+  if (cacheRead + cacheWrite > (input ?? 0)) cacheRead = cacheWrite = 0;
   const providerId = usage.provider ? PROVIDER_IDS[usage.provider] : undefined;
-  const key = `${providerId ?? ''}\u0000${usage.model}`;
-  const linear = LINEAR_PRICES.get(key);
-  if (linear) return linearCost(linear, tokens);
+  const linear = LINEAR_PRICES.get(providerId ?? '')?.get(model);
+  if (linear) return linearCost(linear, input ?? 0, output ?? 0, cacheRead, cacheWrite);
+  const tokens: Record<string, number> = { input_tokens: input ?? 0, output_tokens: output ?? 0 };
+  if (cacheRead) tokens.cache_read_tokens = cacheRead;
+  if (cacheWrite) tokens.cache_write_tokens = cacheWrite;
   try {
-    const price = calcPrice(tokens, usage.model, providerId ? { providerId } : undefined);
+    const price = calcPrice(tokens, model, providerId ? { providerId } : undefined);
     if (!price || !Number.isFinite(price.total_price)) return undefined;
-    rememberIfLinear(key, price.model_price, tokens, price.total_price);
+    rememberIfLinear(providerId ?? '', model, price.model_price, tokens, price.total_price);
     return price.total_price;
   } catch {
     return undefined;
@@ -88,22 +87,22 @@ interface LinearPrice {
 }
 
 // Looking a model up in the price table costs ~10 µs; most models have flat per-token prices, which are
-// kept here after the first lookup so later calls of the same model cost a few multiplications.
-const LINEAR_PRICES = new Map<string, LinearPrice>();
+// kept here (by provider, then model) after the first lookup so later calls of the same model cost a few
+// multiplications and no allocation.
+const LINEAR_PRICES = new Map<string, Map<string, LinearPrice>>();
 const MAX_REMEMBERED = 1000;
+let remembered = 0;
 
-function linearCost(p: LinearPrice, t: Record<string, number>): number {
-  const read = t.cache_read_tokens ?? 0;
-  const write = t.cache_write_tokens ?? 0;
-  return ((t.input_tokens - read - write) * p.input + read * p.cacheRead + write * p.cacheWrite + t.output_tokens * p.output) / 1e6;
+function linearCost(p: LinearPrice, input: number, output: number, read: number, write: number): number {
+  return ((input - read - write) * p.input + read * p.cacheRead + write * p.cacheWrite + output * p.output) / 1e6;
 }
 
 /**
  * Keeps a model's prices when they are flat numbers, and only when the flat formula gives exactly what the
  * table gave for this call: tiered, conditional or any other unusual price keeps going through the table.
  */
-function rememberIfLinear(key: string, modelPrice: unknown, tokens: Record<string, number>, total: number): void {
-  if (LINEAR_PRICES.size >= MAX_REMEMBERED || !modelPrice || typeof modelPrice !== 'object') return;
+function rememberIfLinear(providerId: string, model: string, modelPrice: unknown, tokens: Record<string, number>, total: number): void {
+  if (remembered >= MAX_REMEMBERED || !modelPrice || typeof modelPrice !== 'object') return;
   const mp = modelPrice as Record<string, unknown>;
   const flat = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const input = flat(mp.input_mtok);
@@ -111,7 +110,12 @@ function rememberIfLinear(key: string, modelPrice: unknown, tokens: Record<strin
   if (input === undefined || output === undefined) return;
   if (Object.entries(mp).some(([k, v]) => k.endsWith('_mtok') && flat(v) === undefined && v !== undefined)) return;
   const p: LinearPrice = { input, output, cacheRead: flat(mp.cache_read_mtok) ?? input, cacheWrite: flat(mp.cache_write_mtok) ?? input };
-  if (Math.abs(linearCost(p, tokens) - total) <= 1e-12 * Math.max(1, total)) LINEAR_PRICES.set(key, p);
+  const cost = linearCost(p, tokens.input_tokens, tokens.output_tokens, tokens.cache_read_tokens ?? 0, tokens.cache_write_tokens ?? 0);
+  if (Math.abs(cost - total) > 1e-12 * Math.max(1, total)) return;
+  let byModel = LINEAR_PRICES.get(providerId);
+  if (!byModel) LINEAR_PRICES.set(providerId, (byModel = new Map()));
+  if (!byModel.has(model)) remembered++;
+  byModel.set(model, p);
 }
 
 /** USD as the wire and `endSession` show it: 6 decimals, `"0.000000"` when free or unknown. */
