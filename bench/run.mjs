@@ -112,22 +112,25 @@ const BENCHMARKS = {
     run() {
       const peers = ['otel-contrib', 'traceloop'];
       const variants = ['none', 'agentops', ...peers, 'bare-span'];
-      // Process-to-process noise on these machines is larger than the differences measured: every variant runs
-      // in ROUNDS interleaved processes and its median is kept.
-      const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5;
+      // Process-to-process noise on these machines (slow spells of seconds to minutes) is larger than the
+      // differences measured: ROUNDS rounds, each running every variant once, back to back; a variant's added µs is
+      // its figure minus that same round's no-instrumentation figure, and the median over the rounds is kept.
+      const ROUNDS = Number(process.env.BENCH_ROUNDS) || 11;
       const rows = [];
       const added = {};
       let allSpans = true;
       for (const mode of ['plain', 'stream']) {
         const runs = Object.fromEntries(variants.map((v) => [v, []]));
         for (let i = 0; i < ROUNDS; i++) for (const v of variants) runs[v].push(run('llm-overhead.mjs', v, mode));
-        const r = Object.fromEntries(variants.map((v) => [v, { ...runs[v][0], usPerCall: median(runs[v].map((x) => x.usPerCall)) }]));
         for (const v of variants) {
           if (v !== 'none' && !runs[v].every((x) => x.producesSpans)) allSpans = false;
-          const plus = v === 'none' ? 0 : r[v].usPerCall - r.none.usPerCall;
+          const us = median(runs[v].map((x) => x.usPerCall));
+          const plus = v === 'none' ? 0 : median(runs[v].map((x, i) => x.usPerCall - runs.none[i].usPerCall));
           added[`${v}:${mode}`] = plus;
           const name = v === 'bare-span' ? 'bare span (floor)' : v;
-          rows.push(`| ${mode} | ${name} | ${r[v].usPerCall.toFixed(2)} | ${v === 'none' ? '' : `+${plus.toFixed(1)}`} | ${v === 'none' ? '' : `${r[v].spans} / ${r[v].calls}`} |`);
+          const spans = runs[v].reduce((n, x) => n + x.spans, 0);
+          const calls = runs[v].reduce((n, x) => n + x.calls, 0);
+          rows.push(`| ${mode} | ${name} | ${us.toFixed(2)} | ${v === 'none' ? '' : `+${plus.toFixed(1)}`} | ${v === 'none' ? '' : `${spans} / ${calls}`} |`);
         }
       }
       const verdict = ['plain', 'stream'].map((mode) => {
@@ -138,8 +141,10 @@ const BENCHMARKS = {
       return {
         pass: allSpans && verdict.every((v) => v.ok),
         md: [
-          `openai 6 with an in-memory \`fetch\` (no network; JSON, or SSE with 50 chunks), ${ROUNDS} interleaved processes per`,
-          'variant (median), the same `NodeTracerProvider` + `BatchSpanProcessor` for all; each variant\'s exported CLIENT',
+          `openai 6 with an in-memory \`fetch\` (no network; JSON, or SSE with 50 chunks). ${ROUNDS} rounds, each running every`,
+          'variant in its own process back to back; "added µs" is the median over the rounds of a variant minus that',
+          "round's no-instrumentation run (µs per call: median of the variant's runs). The same `NodeTracerProvider` +",
+          '`BatchSpanProcessor` for all; each variant\'s exported CLIENT',
           'spans are counted to show it instrumented every call. Defaults of each package (ours records content and cost; the',
           'contrib package records no content by default). "bare span (floor)" wraps `create` to start one CLIENT span and',
           'end it when the call\'s promise settles, with no attributes: what making one span per call costs by itself',
