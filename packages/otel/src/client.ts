@@ -201,9 +201,18 @@ export class AgentOpsClient implements SessionHost {
     delete (globalThis as SessionContextHolder)[SESSION_CONTEXT];
     for (const s of this.live.values()) s._end('Indeterminate', 'N/A (AgentOps was shut down)');
     await this.flush();
-    await this.tracing.shutdown();
+    // The flush above already gave deliveries their bounded time; a session still being created against a
+    // server that is down must not hold shutdown() for its whole retry budget (30 s).
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+    });
+    await Promise.race([this.tracing.shutdown().catch(() => undefined), late]).finally(() => clearTimeout(timer));
   }
 }
+
+/** How long shutdown() waits for the tracer provider once the flush is over. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 const STATE = Symbol.for('agentops.otel.client');
 /** Read by the instrumentations (see @agentops/instrumentation-utils), so they need not import the SDK. */

@@ -53,6 +53,17 @@ describe('options and environment variables', () => {
     expect(err.text().match(/API key is malformed/g)).toHaveLength(1);
   });
 
+  it('shutdown() with the server down ends within its flush bound, not the 30 s retry budget of session creation', async () => {
+    const err = captureStderr();
+    // Port 9 (discard) on loopback: nothing listens, every attempt is refused at once and retried.
+    agentops.init({ apiKey: '6f2b8a4e-1c3d-4e5f-8a9b-0c1d2e3f4a5b', endpoint: 'http://127.0.0.1:9', maxWaitTime: 200, logLevel: 'error' });
+    const t0 = Date.now();
+    await agentops.shutdown();
+    err.restore();
+    // flush bound (200 + 4500 ms) plus the provider's grace (1 s); before the grace it took the full 30 s.
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
   it('bad option values warn and fall back', () => {
     const err = captureStderr();
     const cfg = resolveConfig({ maxQueueSize: -3, logLevel: 'loud' as never }, { AGENTOPS_CAPTURE_CONTENT: 'maybe' });
