@@ -107,8 +107,7 @@ class MessagesCallReader implements CallReader {
 
   constructor(private readonly settings: () => GenAiSettings) {}
 
-  requestAttributes(params: Obj, resource: unknown): Attributes {
-    const baseURL = ((resource as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+  requestAttributes(params: Obj, baseURL: unknown): Attributes {
     return requestAttributes(params, baseURL, this.settings());
   }
 

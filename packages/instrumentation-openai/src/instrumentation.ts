@@ -134,8 +134,7 @@ class OpenAiCallReader implements CallReader {
     this.operation = OPERATION[kind];
   }
 
-  requestAttributes(params: Obj, resource: unknown): Attributes {
-    const baseURL = ((resource as Obj | undefined)?._client as Obj | undefined)?.baseURL;
+  requestAttributes(params: Obj, baseURL: unknown): Attributes {
     return requestAttributes(this.kind, params, baseURL, this.settings());
   }
 

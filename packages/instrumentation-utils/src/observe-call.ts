@@ -12,8 +12,11 @@ type Params = Record<string, unknown>;
 export interface CallReader {
   /** `gen_ai.operation.name`. */
   readonly operation: string;
-  /** The request's attributes, in a fresh object; if this throws, the call goes ahead untraced. */
-  requestAttributes(params: Params, client: unknown): Attributes;
+  /**
+   * The request's attributes, in a fresh object; if this throws, the call goes ahead untraced. `baseURL` is
+   * the client's (Stainless resources keep their client at `_client`).
+   */
+  requestAttributes(params: Params, baseURL: unknown): Attributes;
   /** The attributes of a complete response, in a fresh object. */
   responseAttributes(result: unknown): Attributes;
   /** A fresh accumulator for the chunks of one stream. */
@@ -35,7 +38,8 @@ export function callObserved(
 ): unknown {
   let call: LlmCall;
   try {
-    call = new LlmCall(tracer, reader.operation, reader.requestAttributes(params, thisArg));
+    const baseURL = ((thisArg as Params | undefined)?._client as Params | undefined)?.baseURL;
+    call = new LlmCall(tracer, reader.operation, reader.requestAttributes(params, baseURL));
   } catch (e) {
     diag.debug(`could not start the span: ${String(e)}`);
     return original.apply(thisArg, args);
