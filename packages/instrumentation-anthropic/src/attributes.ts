@@ -1,12 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addServerAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 // Read once: these are on the path of every call, and a bundled module's exports are getters.
 const {
-  GEN_AI_PROVIDER_NAME,
-  GEN_AI_SYSTEM,
-  GEN_AI_REQUEST_MODEL,
   GEN_AI_REQUEST_MAX_TOKENS,
   GEN_AI_REQUEST_TEMPERATURE,
   GEN_AI_REQUEST_TOP_P,
@@ -52,14 +49,11 @@ export function blockParts(content: unknown): MessagePart[] {
 }
 
 export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs: Attributes = { [GEN_AI_PROVIDER_NAME]: 'anthropic', [GEN_AI_SYSTEM]: 'anthropic' };
-  addServerAttributes(attrs, baseURL);
-  if (typeof params.model === 'string') attrs[GEN_AI_REQUEST_MODEL] = params.model;
-  let v: number | undefined;
-  if ((v = num(params.max_tokens)) !== undefined) attrs[GEN_AI_REQUEST_MAX_TOKENS] = v;
-  if ((v = num(params.temperature)) !== undefined) attrs[GEN_AI_REQUEST_TEMPERATURE] = v;
-  if ((v = num(params.top_p)) !== undefined) attrs[GEN_AI_REQUEST_TOP_P] = v;
-  if ((v = num(params.top_k)) !== undefined) attrs['gen_ai.request.top_k'] = v;
+  const attrs = baseRequestAttributes('anthropic', params.model, baseURL);
+  addNumber(attrs, GEN_AI_REQUEST_MAX_TOKENS, params.max_tokens);
+  addNumber(attrs, GEN_AI_REQUEST_TEMPERATURE, params.temperature);
+  addNumber(attrs, GEN_AI_REQUEST_TOP_P, params.top_p);
+  addNumber(attrs, 'gen_ai.request.top_k', params.top_k);
   if (Array.isArray(params.stop_sequences)) attrs['gen_ai.request.stop_sequences'] = params.stop_sequences.map(String);
   if (params.stream === true) attrs['gen_ai.request.stream'] = true;
   if (Array.isArray(params.tools)) attrs['gen_ai.request.tool_names'] = (params.tools as Obj[]).map((t) => String(t.name ?? t.type));

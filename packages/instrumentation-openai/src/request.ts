@@ -1,12 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addServerAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
 
 // Read once: these are on the path of every call, and a bundled module's exports are getters.
 const {
-  GEN_AI_PROVIDER_NAME,
-  GEN_AI_SYSTEM,
-  GEN_AI_REQUEST_MODEL,
   GEN_AI_REQUEST_TEMPERATURE,
   GEN_AI_REQUEST_TOP_P,
   GEN_AI_REQUEST_MAX_TOKENS,
@@ -59,18 +56,14 @@ export function responsesInputMessages(input: unknown): GenAiMessage[] {
 
 /** Span name's operation and the request's attributes (SPEC §3): model, parameters, and content if captured. */
 export function requestAttributes(kind: OpenAiCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs: Attributes = { [GEN_AI_PROVIDER_NAME]: 'openai', [GEN_AI_SYSTEM]: 'openai' };
-  addServerAttributes(attrs, baseURL);
-  if (typeof params.model === 'string') attrs[GEN_AI_REQUEST_MODEL] = params.model;
-  // Each parameter is looked at only when the request has it: most requests set none of them.
-  let v: number | undefined;
-  if ((v = num(params.temperature)) !== undefined) attrs[GEN_AI_REQUEST_TEMPERATURE] = v;
-  if ((v = num(params.top_p)) !== undefined) attrs[GEN_AI_REQUEST_TOP_P] = v;
-  if ((v = num(params.max_completion_tokens) ?? num(params.max_tokens) ?? num(params.max_output_tokens)) !== undefined) attrs[GEN_AI_REQUEST_MAX_TOKENS] = v;
-  if ((v = num(params.frequency_penalty)) !== undefined) attrs['gen_ai.request.frequency_penalty'] = v;
-  if ((v = num(params.presence_penalty)) !== undefined) attrs['gen_ai.request.presence_penalty'] = v;
-  if ((v = num(params.seed)) !== undefined) attrs['gen_ai.request.seed'] = v;
-  if ((v = num(params.n)) !== undefined) attrs['gen_ai.request.choice.count'] = v;
+  const attrs = baseRequestAttributes('openai', params.model, baseURL);
+  addNumber(attrs, GEN_AI_REQUEST_TEMPERATURE, params.temperature);
+  addNumber(attrs, GEN_AI_REQUEST_TOP_P, params.top_p);
+  addNumber(attrs, GEN_AI_REQUEST_MAX_TOKENS, num(params.max_completion_tokens) ?? num(params.max_tokens) ?? num(params.max_output_tokens));
+  addNumber(attrs, 'gen_ai.request.frequency_penalty', params.frequency_penalty);
+  addNumber(attrs, 'gen_ai.request.presence_penalty', params.presence_penalty);
+  addNumber(attrs, 'gen_ai.request.seed', params.seed);
+  addNumber(attrs, 'gen_ai.request.choice.count', params.n);
   if (params.stop !== undefined && params.stop !== null) attrs['gen_ai.request.stop_sequences'] = Array.isArray(params.stop) ? params.stop.map(String) : [String(params.stop)];
   if (kind === 'embeddings' && typeof params.encoding_format === 'string') attrs['gen_ai.request.encoding_formats'] = [params.encoding_format];
   const format = (params.response_format as Obj | undefined)?.type ?? ((params.text as Obj | undefined)?.format as Obj | undefined)?.type;

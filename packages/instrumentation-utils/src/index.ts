@@ -6,3 +6,4 @@ export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, se
 export { parseArguments, textParts, type GenAiMessage, type MessagePart } from './messages.js';
 export { addServerAttributes } from './server.js';
 export { callObserved, type CallReader } from './observe-call.js';
+export { addNumber, baseRequestAttributes } from './request-attributes.js';
