@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 import { packageOptions } from '../../tsup.base';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
-const BUNDLED = [/^@opentelemetry\/(core|sdk-trace-base|sdk-trace-node|resources|semantic-conventions|context-async-hooks)(\/|$)/];
+const BUNDLED = [/^@opentelemetry\/(core|sdk-trace|sdk-trace-base|sdk-trace-node|resources|semantic-conventions|context-async-hooks)(\/|$)/];
 const define = { __AGENTOPS_SDK_VERSION__: JSON.stringify(version) };
 
 export default defineConfig([
@@ -12,6 +12,8 @@ export default defineConfig([
   // was most of the preload's start-up time. @opentelemetry/api stays external: it must be one per process.
   packageOptions(['src/index.ts', 'src/export-worker.ts'], {
     shims: true,
+    // Their types are inlined too: the package declares no dependency on them.
+    dts: { resolve: true },
     define,
     noExternal: BUNDLED,
     // Their ES module builds, so the bundle imports @opentelemetry/api as ESM and CommonJS alike.

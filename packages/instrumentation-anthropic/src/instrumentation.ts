@@ -6,10 +6,10 @@ import {
   markOurs,
   patchIfAlreadyLoaded,
   setScopeDuplicated,
-  settingsFromEnv,
+  InstrumentationSettings,
+  type GenAiSettings,
   warnIfForeignWrapped,
   type CallReader,
-  type GenAiSettings,
   type StreamAccumulator,
 } from '@agentops/instrumentation-utils';
 import { messageAttributes, messageStreamAccumulator, requestAttributes } from './attributes.js';
@@ -34,16 +34,17 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
  * `messages.stream()`, which goes through `create`. One CLIENT span per call (GenAI conventions) with its cost.
  */
 export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
-  private settings: GenAiSettings = settingsFromEnv();
+  private readonly settings = new InstrumentationSettings();
 
   constructor(config: AnthropicInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    this.settings.configure({ captureContent: config.captureContent });
   }
 
   override setConfig(config: AnthropicInstrumentationConfig = {}): void {
     super.setConfig(config);
-    const env = settingsFromEnv();
-    this.settings = { ...env, captureContent: config.captureContent ?? env.captureContent };
+    // Called by the base constructor too, before our fields exist.
+    this.settings?.configure({ captureContent: config.captureContent });
   }
 
   protected init() {
@@ -92,7 +93,7 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
 
   private patchedCreate(original: Method): Method {
     const self = this;
-    const reader = new MessagesCallReader(() => this.settings);
+    const reader = new MessagesCallReader(() => this.settings.get());
     return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
       const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);

@@ -5,10 +5,10 @@ import {
   isOursWrapped,
   markOurs,
   patchIfAlreadyLoaded,
-  settingsFromEnv,
+  InstrumentationSettings,
+  type GenAiSettings,
   warnIfForeignWrapped,
   type CallReader,
-  type GenAiSettings,
 } from '@agentops/instrumentation-utils';
 import { OPERATION, requestAttributes, type OpenAiCallKind } from './request.js';
 import { ChatStreamAccumulator, responseAttributes, ResponsesStreamAccumulator } from './response.js';
@@ -49,20 +49,17 @@ function prototypeAt(root: unknown, path: string[]): Obj | undefined {
  * would without us.
  */
 export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
-  private settings: GenAiSettings = settingsFromEnv();
+  private readonly settings = new InstrumentationSettings();
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    this.settings.configure({ captureContent: config.captureContent, streamUsage: config.streamUsage });
   }
 
   override setConfig(config: OpenAIInstrumentationConfig = {}): void {
     super.setConfig(config);
-    const env = settingsFromEnv();
-    this.settings = {
-      ...env,
-      captureContent: config.captureContent ?? env.captureContent,
-      streamUsage: config.streamUsage ?? env.streamUsage,
-    };
+    // Called by the base constructor too, before our fields exist.
+    this.settings?.configure({ captureContent: config.captureContent, streamUsage: config.streamUsage });
   }
 
   protected init() {
@@ -109,12 +106,12 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   private patchedCreate(kind: OpenAiCallKind, original: Method): Method {
     const self = this;
-    const reader = new OpenAiCallReader(kind, () => this.settings);
+    const reader = new OpenAiCallReader(kind, () => this.settings.get());
     return markOurs(function create(this: unknown, ...args: unknown[]): unknown {
       const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
       let callArgs = args;
-      if (self.settings.streamUsage && kind === 'chat' && params.stream === true && !(params.stream_options as Obj | undefined)?.include_usage) {
+      if (self.settings.get().streamUsage && kind === 'chat' && params.stream === true && !(params.stream_options as Obj | undefined)?.include_usage) {
         // Documented opt-in (AGENTOPS_STREAM_USAGE): a copy of the request asks for the usage chunk.
         callArgs = [{ ...params, stream_options: { ...(params.stream_options as Obj | undefined), include_usage: true } }, ...args.slice(1)];
       }

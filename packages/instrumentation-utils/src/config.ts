@@ -29,3 +29,34 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     maxFieldSize: Number.isInteger(size) && size > 0 ? size : 64 * 1024,
   };
 }
+
+const SDK_SETTINGS = Symbol.for('agentops.genAiSettings');
+
+/**
+ * The settings an instrumentation follows, from one source: options given to the instrumentation itself win;
+ * then the AgentOps SDK's resolved configuration once `init()` ran (so `init({ maxFieldSize })` reaches every
+ * captured call); else the environment. Cheap per call: the merged object is rebuilt only when the SDK's
+ * configuration object changes.
+ */
+export class InstrumentationSettings {
+  private env: GenAiSettings = settingsFromEnv();
+  private overrides: Partial<GenAiSettings> = {};
+  private base: GenAiSettings | undefined;
+  private merged: GenAiSettings = this.env;
+
+  /** Options of the instrumentation (undefined ones do not override). */
+  configure(overrides: Partial<GenAiSettings>): void {
+    this.env = settingsFromEnv();
+    this.overrides = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+    this.base = undefined;
+  }
+
+  get(): GenAiSettings {
+    const base = (globalThis as { [SDK_SETTINGS]?: GenAiSettings })[SDK_SETTINGS] ?? this.env;
+    if (base !== this.base) {
+      this.base = base;
+      this.merged = { ...base, ...this.overrides };
+    }
+    return this.merged;
+  }
+}

@@ -1,4 +1,4 @@
-export { settingsFromEnv, type GenAiSettings } from './config.js';
+export { settingsFromEnv, InstrumentationSettings, type GenAiSettings } from './config.js';
 export { LlmCall, contentJson } from './llm-call.js';
 export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';

@@ -11,7 +11,8 @@ import { logger } from './logger.js';
 import { AgentOpsApiClient } from './exporter/api-client.js';
 import { AgentOpsExporter } from './exporter/exporter.js';
 import { AgentOpsSpanProcessor } from './processor.js';
-import { setupTracing, type Tracing } from './provider.js';
+import { AgentOpsTracing, type TracingMode } from './provider.js';
+import { followChildProcesses } from './children.js';
 import { Session, type SessionHost, type StartSessionOptions } from './session.js';
 
 /** The AgentOps exporter when an API key is configured; none otherwise. */
@@ -32,49 +33,45 @@ export class DiscardingExporter implements SpanExporter {
  * kept on `globalThis` so the ESM and CommonJS builds loaded side by side share it.
  */
 export class AgentOpsClient implements SessionHost {
-  readonly config: ResolvedConfig;
+  private cfg: ResolvedConfig;
   readonly processor: AgentOpsSpanProcessor;
-  private readonly tracing: Tracing;
+  private readonly tracing: AgentOpsTracing;
+  /** The session `init` started (or, deferred, will announce on first use). */
+  initSession: Session | undefined;
+  /** True when the `--require`/`--import` preload made this client (and the app's own `init` has not run). */
+  fromPreload: boolean;
   private readonly live = new Map<string, Session>();
   private readonly all = new Map<string, Session>();
   private readonly serverCosts = new Map<string, string>();
   private removeHooks: (() => void) | undefined;
   private disableInstrumentations: (() => void) | undefined;
+  private unfollowChildren: (() => void) | undefined;
 
-  constructor(options: InitOptions) {
-    this.config = resolveConfig(options);
-    const cfg = this.config;
+  constructor(options: InitOptions, fromPreload = false) {
+    this.fromPreload = fromPreload;
+    this.cfg = resolveConfig(options);
+    const cfg = this.cfg;
     const userProcessor = AgentOpsSpanProcessor.created()[0];
-    let exporter = cfg.exporter ?? defaultExporter(cfg);
-    if (exporter instanceof AgentOpsExporter) {
-      exporter.listener = {
-        onSessionCreated: (id, projectId) => {
-          const s = this.all.get(id);
-          if (s && projectId) s.projectId = projectId;
-        },
-        onSessionCost: (id, cost) => this.setServerCost(id, cost),
-      };
-    }
-    if (!exporter && !userProcessor) {
-      if (!cfg.disabled) logger.once('warn', 'no-api-key', 'no API key (AGENTOPS_API_KEY): sessions are kept locally and nothing is sent.');
-      exporter = new DiscardingExporter();
-    }
+    const exporter = this.makeExporter(cfg, !!userProcessor);
     this.processor =
       userProcessor && !cfg.exporter
         ? userProcessor
         : new AgentOpsSpanProcessor({ exporter: exporter!, maxQueueSize: cfg.maxQueueSize, maxWaitTime: cfg.maxWaitTime, internal: true });
     this.processor.sessionHooks = {
-      sessionIdFor: (ctx) => this.currentSession(ctx)?.id,
+      sessionIdFor: (ctx, llm) => {
+        const s = this.currentSession(ctx);
+        if (llm) s?._announce();
+        return s?.id;
+      },
       onForeignLlmSpan: (span) => this.countForeignLlmSpan(span),
     };
-    this.tracing = setupTracing(this.processor, this.processor === userProcessor, cfg.disabled);
+    this.tracing = new AgentOpsTracing(this.processor, cfg.disabled);
     if (!cfg.disabled) {
-      (globalThis as SessionContextHolder)[SESSION_CONTEXT] = () => this.sessionContextForInstrumentation();
-      if (cfg.instrumentLlmCalls) {
-        // In 'private' mode the app's global provider would not reach AgentOps: point them at ours.
-        const provider = this.tracing.mode === 'private' ? this.tracing.provider : undefined;
-        this.disableInstrumentations = enableInstrumentations(provider, cfg.captureContent);
-      }
+      const g = globalThis as SdkHooks;
+      g[SESSION_CONTEXT] = () => this.sessionContextForInstrumentation();
+      this.publishSettings();
+      if (cfg.instrumentLlmCalls) this.disableInstrumentations = enableInstrumentations(this.tracing.tracerProvider);
+      if (cfg.followChildren && isMainThread) this.unfollowChildren = followChildProcesses(this);
     }
     if (!cfg.disabled && isMainThread) {
       this.removeHooks = installProcessHooks({
@@ -87,6 +84,68 @@ export class AgentOpsClient implements SessionHost {
     }
   }
 
+  /** The resolved configuration every part of the SDK follows. */
+  get config(): ResolvedConfig {
+    return this.cfg;
+  }
+
+  /** The exporter of a configuration; undefined when the app's own AgentOpsSpanProcessor is to be used. */
+  private makeExporter(cfg: ResolvedConfig, haveUserProcessor: boolean): SpanExporter | undefined {
+    const exporter = cfg.exporter ?? defaultExporter(cfg);
+    if (exporter instanceof AgentOpsExporter) {
+      exporter.listener = {
+        onSessionCreated: (id, projectId) => {
+          const s = this.all.get(id);
+          if (s && projectId) s._setProjectId(projectId);
+        },
+        onSessionCost: (id, cost) => this.setServerCost(id, cost),
+      };
+    }
+    if (exporter || haveUserProcessor) return exporter;
+    if (!cfg.disabled) logger.once('warn', 'no-api-key', 'no API key (AGENTOPS_API_KEY): sessions are kept locally and nothing is sent.');
+    return new DiscardingExporter();
+  }
+
+  /**
+   * The app's own `init(options)` after the preload started AgentOps from the environment: while nothing has
+   * been recorded yet, the app's options become the configuration (one configuration for the process), and
+   * the preload's waiting session is replaced by one started with them. Returns false when it is too late
+   * (something was already recorded or sent).
+   */
+  reconfigure(options: InitOptions): boolean {
+    if ([...this.all.values()].some((s) => s.announced) || this.processor.hasPending()) return false;
+    const cfg = resolveConfig(options);
+    if (cfg.disabled !== this.cfg.disabled) return false;
+    const exporter = this.makeExporter(cfg, false)!;
+    this.processor._reconfigure(exporter, cfg.maxQueueSize, cfg.maxWaitTime);
+    this.cfg = cfg;
+    this.publishSettings();
+    if (!cfg.instrumentLlmCalls) {
+      this.disableInstrumentations?.();
+      this.disableInstrumentations = undefined;
+    }
+    if (!cfg.followChildren) {
+      this.unfollowChildren?.();
+      this.unfollowChildren = undefined;
+    }
+    for (const s of this.live.values()) {
+      this.live.delete(s.id);
+      this.all.delete(s.id);
+    }
+    this.initSession = undefined;
+    this.fromPreload = false;
+    return true;
+  }
+
+  private publishSettings(): void {
+    const cfg = this.cfg;
+    (globalThis as SdkHooks)[GENAI_SETTINGS] = Object.freeze({
+      captureContent: cfg.captureContent,
+      maxFieldSize: cfg.maxFieldSize,
+      streamUsage: cfg.streamUsage,
+    });
+  }
+
   get tracer() {
     return this.tracing.tracer;
   }
@@ -95,19 +154,32 @@ export class AgentOpsClient implements SessionHost {
     return this.tracing.idGenerator;
   }
 
-  /** How AgentOps joined the app's tracing (see `setupTracing`). */
-  get tracingMode(): Tracing['mode'] {
+  /** How AgentOps' spans reach the app's tracing (see `AgentOpsTracing`). */
+  get tracingMode(): TracingMode {
+    this.tracing.target();
     return this.tracing.mode;
+  }
+
+  /** The preload's flavour, handed to child processes (see children.ts). */
+  get preload(): 'require' | 'import' | undefined {
+    return (globalThis as SdkHooks)[PRELOAD];
   }
 
   startSession(options: StartSessionOptions = {}): Session {
     const session = new Session(this, options);
     this.live.set(session.id, session);
     this.all.set(session.id, session);
+    return session;
+  }
+
+  ensureContext(): void {
+    this.tracing.ensureContext();
+  }
+
+  sessionAnnounced(session: Session): void {
     if (!this.config.disabled) {
       logger.info(`session ${session.id} ${session.inherited ? 'joined' : 'started'}: ${this.sessionUrl(session.id)}`);
     }
-    return session;
   }
 
   sessionEnded(session: Session): void {
@@ -143,7 +215,9 @@ export class AgentOpsClient implements SessionHost {
   /** Where an LLM span without a parent of its own hangs: the current session's root. */
   private sessionContextForInstrumentation(): Context | undefined {
     const s = this.currentSession();
-    return s && !s.ended ? s._context : undefined;
+    if (!s || s.ended) return undefined;
+    s._announce();
+    return s._context;
   }
 
   private countForeignLlmSpan(span: ReadableSpan): void {
@@ -198,7 +272,10 @@ export class AgentOpsClient implements SessionHost {
     this.removeHooks = undefined;
     this.disableInstrumentations?.();
     this.disableInstrumentations = undefined;
-    delete (globalThis as SessionContextHolder)[SESSION_CONTEXT];
+    this.unfollowChildren?.();
+    this.unfollowChildren = undefined;
+    delete (globalThis as SdkHooks)[SESSION_CONTEXT];
+    delete (globalThis as SdkHooks)[GENAI_SETTINGS];
     for (const s of this.live.values()) s._end('Indeterminate', 'N/A (AgentOps was shut down)');
     await this.flush();
     // The flush above already gave deliveries their bounded time; a session still being created against a
@@ -217,7 +294,15 @@ const SHUTDOWN_GRACE_MS = 1000;
 const STATE = Symbol.for('agentops.otel.client');
 /** Read by the instrumentations (see @agentops/instrumentation-utils), so they need not import the SDK. */
 const SESSION_CONTEXT = Symbol.for('agentops.sessionContext');
-type SessionContextHolder = { [SESSION_CONTEXT]?: () => Context | undefined };
+/** The SDK's resolved settings, which every instrumentation follows (see instrumentation-utils' config). */
+const GENAI_SETTINGS = Symbol.for('agentops.genAiSettings');
+/** Set by the preloads before they call init. */
+export const PRELOAD = Symbol.for('agentops.preload');
+type SdkHooks = {
+  [SESSION_CONTEXT]?: () => Context | undefined;
+  [GENAI_SETTINGS]?: Readonly<{ captureContent: boolean; maxFieldSize: number; streamUsage: boolean }>;
+  [PRELOAD]?: 'require' | 'import';
+};
 type GlobalState = { [STATE]?: AgentOpsClient };
 
 export function getClient(): AgentOpsClient | undefined {

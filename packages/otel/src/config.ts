@@ -34,6 +34,16 @@ export interface InitOptions {
   /** `AGENTOPS_MAX_FIELD_SIZE`: characters a single field may hold before it is cut. Default 65536. */
   maxFieldSize?: number;
   /**
+   * `AGENTOPS_STREAM_USAGE`, default false: add `stream_options.include_usage` to OpenAI chat streams so
+   * their tokens are known (the one change AgentOps makes to a request, and only with this option).
+   */
+  streamUsage?: boolean;
+  /**
+   * `AGENTOPS_FOLLOW_CHILDREN`, default true: a child process started inside a session joins it (see the
+   * README's "Across processes").
+   */
+  followChildren?: boolean;
+  /**
    * Where spans go. Any OpenTelemetry `SpanExporter`; one that also has `exportSync(spans)` receives what
    * is pending when the process exits through `process.exit`. Default: the AgentOps exporter.
    */
@@ -57,6 +67,10 @@ export interface ResolvedConfig {
   skipAutoEndSession: boolean;
   logLevel: LogLevel;
   maxFieldSize: number;
+  streamUsage: boolean;
+  followChildren: boolean;
+  /** `TRACEPARENT` (W3C), read with an inherited session: the span in the parent process that started this one. */
+  traceParent: { traceId: string; spanId: string } | undefined;
   exporter: SpanExporter | undefined;
 }
 
@@ -91,6 +105,11 @@ function tagList(value: unknown, name: string): string[] {
   if (Array.isArray(value)) return value.filter((t): t is string => typeof t === 'string' && t !== '');
   logger.once('warn', `opt:${name}`, `${name} must be an array of strings; it is ignored.`);
   return [];
+}
+
+function parseTraceparent(v: string | undefined): { traceId: string; spanId: string } | undefined {
+  const m = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/.exec(v?.trim().toLowerCase() ?? '');
+  return m ? { traceId: m[1], spanId: m[2] } : undefined;
 }
 
 /** Applies env variables and defaults. Never throws: bad values warn once and fall back. */
@@ -133,6 +152,9 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env)
     skipAutoEndSession: options.skipAutoEndSession ?? false,
     logLevel,
     maxFieldSize: positiveInt(options.maxFieldSize ?? env.AGENTOPS_MAX_FIELD_SIZE, 'maxFieldSize', DEFAULT_MAX_FIELD_SIZE),
+    streamUsage: options.streamUsage ?? envBool(env, 'AGENTOPS_STREAM_USAGE') ?? false,
+    followChildren: options.followChildren ?? envBool(env, 'AGENTOPS_FOLLOW_CHILDREN') ?? true,
+    traceParent: inheritedSessionId ? parseTraceparent(env.TRACEPARENT) : undefined,
     exporter: options.exporter,
   };
 }

@@ -5,23 +5,28 @@
  * ```ts
  * import * as agentops from '@agentops/otel';
  * const session = agentops.init({ tags: ['demo'] });
- * session?.record(new agentops.ActionEvent({ actionType: 'search', params: { q }, returns: hits }));
- * await session?.endSession('Success');
+ * session.record(new agentops.ActionEvent({ actionType: 'search', params: { q }, returns: hits }));
+ * await session.endSession('Success');
  * ```
  * @packageDocumentation
  */
-import { AgentOpsClient, getClient, setClient } from './client.js';
+import { AgentOpsClient, getClient, PRELOAD, setClient } from './client.js';
 import type { InitOptions } from './config.js';
 import type { AnyEvent } from './events.js';
 import { wrapRecorded } from './helpers.js';
 import { logger } from './logger.js';
-import type { EndStateInput, Session, StartSessionOptions } from './session.js';
+import type { EndStateInput, Session } from './session.js';
 import type { SessionStats } from '@agentops/model';
 
+import { ActionEvent, ErrorEvent, LLMEvent, ToolEvent } from './events.js';
+import { Session as SessionClass } from './session.js';
+import { AgentOpsSpanProcessor } from './processor.js';
+import { AgentOpsExporter } from './exporter/exporter.js';
+import { getAgentOpsInstrumentations } from './instrumentations.js';
 export { ActionEvent, AgentOpsEvent, ErrorEvent, LLMEvent, ToolEvent } from './events.js';
 export type { AnyEvent, EventInit, ErrorEventInit, LLMEventInit, Timestamp } from './events.js';
 export { Session } from './session.js';
-export type { EndStateInput, SessionAnalytics, StartSessionOptions } from './session.js';
+export type { EndStateInput, SessionAnalytics } from './session.js';
 export type { InitOptions, ResolvedConfig } from './config.js';
 export { AgentOpsSpanProcessor } from './processor.js';
 export type { AgentOpsExporterHooks, AgentOpsSpanProcessorOptions } from './processor.js';
@@ -31,7 +36,8 @@ export { AgentOpsExporter } from './exporter/exporter.js';
 export type { AgentOpsExporterOptions } from './exporter/exporter.js';
 export { ApiError } from './exporter/api-client.js';
 export { SDK_VERSION } from './host-env.js';
-export { getAgentOpsInstrumentations, type AgentOpsInstrumentationOptions } from './instrumentations.js';
+export { getAgentOpsInstrumentations, registerEsmLoaderHook, type AgentOpsInstrumentationOptions } from './instrumentations.js';
+export { preloadApplies as _preloadApplies } from './preload-start.js';
 
 function client(): AgentOpsClient {
   let c = getClient();
@@ -42,28 +48,73 @@ function client(): AgentOpsClient {
   return c;
 }
 
+function startInitSession(c: AgentOpsClient, deferred: boolean): Session {
+  const s = c.startSession({
+    tags: c.config.tags,
+    inheritedSessionId: c.config.inheritedSessionId,
+    parent: c.config.traceParent,
+    deferred,
+  });
+  c.initSession = s;
+  return s;
+}
+
 /**
- * Sets AgentOps up. Synchronous, never waits for the network. Starts a session and returns it unless
- * `autoStartSession` is false. A second call warns and changes nothing (it returns the live session, if
- * exactly one).
+ * Sets AgentOps up. Synchronous, never waits for the network. Returns the session it starts, unless
+ * `autoStartSession: false` is passed. With `AGENTOPS_AUTO_START_SESSION=false` in the environment the
+ * returned session is announced (its root span started, sent to the server) only when it is first used.
+ * A second call warns and changes nothing: it returns the session the first one started.
  */
+export function init(options: InitOptions & { autoStartSession: false }): undefined;
+export function init(options?: InitOptions & { autoStartSession?: true }): Session;
+export function init(options?: InitOptions): Session | undefined;
 export function init(options: InitOptions = {}): Session | undefined {
   const existing = getClient();
   if (existing) {
+    if (options.autoStartSession === false) return undefined;
+    if (existing.fromPreload) {
+      // The app's own init() under the preload: its options are the configuration, if nothing was recorded yet.
+      if (existing.reconfigure(options)) return startInitSession(existing, false);
+      logger.info("init(): AgentOps was started by the preload and has already recorded; this call's options other than tags are not applied.");
+      existing.fromPreload = false;
+      const s = existing.initSession ?? startInitSession(existing, false);
+      if (options.tags) s.addTags(options.tags);
+      s._announce();
+      return s;
+    }
     logger.warn('init() was already called; this call changes nothing.');
-    const live = existing.liveSessions();
-    return live.length === 1 ? live[0] : undefined;
+    return existing.initSession ?? startInitSession(existing, true);
   }
   const c = new AgentOpsClient(options);
   setClient(c);
-  if (!c.config.autoStartSession) return undefined;
-  return c.startSession({ tags: c.config.tags, inheritedSessionId: c.config.inheritedSessionId });
+  if (options.autoStartSession === false) return undefined;
+  return startInitSession(c, !c.config.autoStartSession);
+}
+
+/**
+ * @internal What the `--require` / `--import` preloads call: AgentOps from the environment, its session
+ * announced at its first event or LLM call, so a process that records nothing (npm's own, a build tool)
+ * leaves no session behind.
+ */
+export function _initFromPreload(flavour: 'require' | 'import'): void {
+  if (getClient()) return;
+  (globalThis as Record<symbol, unknown>)[PRELOAD] = flavour;
+  const c = new AgentOpsClient({}, true);
+  setClient(c);
+  if (c.config.autoStartSession) startInitSession(c, true);
+}
+
+/** Options of {@link startSession}. */
+export interface StartSessionOptions {
+  tags?: string[];
+  /** Join a session another process started: its id. */
+  inheritedSessionId?: string;
 }
 
 /** Starts a session (a factory: call it as often as needed; sessions may overlap). */
 export function startSession(options: StartSessionOptions = {}): Session {
   const c = client();
-  return c.startSession({ ...options, inheritedSessionId: options.inheritedSessionId ?? undefined });
+  return c.startSession({ tags: options.tags, inheritedSessionId: options.inheritedSessionId ?? undefined });
 }
 
 /**
@@ -156,3 +207,34 @@ export async function shutdown(): Promise<void> {
   setClient(undefined);
   await c?.shutdown();
 }
+
+/**
+ * The whole API as one object, for `import agentops from '@agentops/otel'` (the named imports are the same
+ * functions).
+ */
+const agentops = {
+  init,
+  startSession,
+  endSession,
+  record,
+  addTags,
+  setTags,
+  getSession,
+  getSessions,
+  recordAction,
+  recordTool,
+  getDroppedEventCount,
+  getSessionStats,
+  exportSession,
+  flush,
+  shutdown,
+  getAgentOpsInstrumentations,
+  AgentOpsSpanProcessor,
+  AgentOpsExporter,
+  ActionEvent,
+  LLMEvent,
+  ToolEvent,
+  ErrorEvent,
+  Session: SessionClass,
+};
+export default agentops;

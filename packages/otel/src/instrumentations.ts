@@ -1,4 +1,7 @@
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { logger } from './logger.js';
@@ -28,13 +31,98 @@ const LIBRARIES: Record<string, () => new (config: Record<string, unknown>) => P
 /**
  * The LLM client instrumentations (`openai`, `@anthropic-ai/sdk`), for `new NodeSDK({ instrumentations })` or
  * `registerInstrumentations`. `init()` instruments the same libraries itself unless `instrumentLlmCalls: false`.
+ * In an ES module app it also registers the loader hook that ESM instrumentation needs (see
+ * {@link registerEsmLoaderHook}), so an `--import ./setup.mjs` file that starts a `NodeSDK` captures LLM calls.
  */
 export function getAgentOpsInstrumentations(options: AgentOpsInstrumentationOptions = {}): Instrumentation[] {
+  registerEsmLoaderHook();
   const cfg = options.captureContent === undefined ? {} : { captureContent: options.captureContent };
   return Object.values(LIBRARIES).map((load) => new (load() as unknown as new (c: Record<string, unknown>) => Instrumentation)(cfg));
 }
 
-/** Set by the ESM preload once import-in-the-middle's loader hook is registered. */
+/** Resolves import-in-the-middle as @opentelemetry/instrumentation does: one copy for the loader and every Hook. */
+function iitmRequire(): NodeJS.Require {
+  return createRequire(path.join(path.dirname(req.resolve('@opentelemetry/instrumentation')), 'noop.js'));
+}
+
+/** A loader hook for import-in-the-middle that the app registered itself (command line or NODE_OPTIONS). */
+function appHasLoaderHook(): boolean {
+  const args = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
+  return /(import-in-the-middle|@opentelemetry[\\/]instrumentation)[\\/]hook\.mjs|auto-instrumentations-node[\\/]register/.test(args);
+}
+
+/** Whether the app's entry point is an ES module (where libraries are imported, not required). */
+function mainIsEsm(): boolean {
+  const main = process.argv[1];
+  if (!main) return false;
+  if (/\.mjs$/.test(main)) return true;
+  if (/\.cjs$/.test(main)) return false;
+  for (let dir = path.dirname(path.resolve(main)); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+/** True while `--import` preloads run: the caller is one of them, so the app's modules are still to be loaded. */
+function calledFromImportPreload(): boolean {
+  const preloads: string[] = [];
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const v = a === '--import' ? args[++i] : a.startsWith('--import=') ? a.slice(9) : undefined;
+    if (!v) continue;
+    const clean = v.replace(/^["']|["']$/g, '');
+    if (clean.startsWith('file:')) preloads.push(fileURLToPath(clean));
+    else if (/^(\.|\/|[a-z]:\\)/i.test(clean)) preloads.push(path.resolve(clean));
+    else preloads.push(`${path.sep}node_modules${path.sep}${clean.split('/').slice(0, clean.startsWith('@') ? 2 : 1).join(path.sep)}${path.sep}`);
+  }
+  if (preloads.length === 0) return false;
+  const stack = new Error().stack ?? '';
+  return preloads.some((p) => stack.includes(p) || (path.isAbsolute(p) && stack.includes(pathToFileURL(p).href)));
+}
+
+/**
+ * Registers import-in-the-middle's loader hook (for the instrumented libraries only) unless one is there
+ * already: OpenTelemetry's instrumentation of ES modules needs it, and an app with its own `NodeSDK` rarely
+ * registers it. Works when called before the app's modules are loaded (an `--import ./setup.mjs` file); called
+ * later, libraries the app already imported cannot be patched, and one warning says what to add.
+ * Returns true when a hook is in place.
+ */
+export function registerEsmLoaderHook(options: { warnIfLate?: boolean } = {}): boolean {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[ESM_LOADER_FLAG]) return true;
+  if (appHasLoaderHook()) {
+    g[ESM_LOADER_FLAG] = 'app';
+    return true;
+  }
+  if (typeof register !== 'function') return false;
+  try {
+    // The hook of the import-in-the-middle copy that @opentelemetry/instrumentation uses, so that the Hook
+    // objects it makes see the modules this loader wraps.
+    const hook = iitmRequire().resolve('import-in-the-middle/hook.mjs');
+    register(pathToFileURL(hook).href, import.meta.url, { data: { include: Object.keys(LIBRARIES) } });
+    g[ESM_LOADER_FLAG] = true;
+  } catch (e) {
+    logger.warn(`could not register the ES module loader hook (${String(e)}); start the app with --import @agentops/otel/register to capture LLM calls.`);
+    return false;
+  }
+  if (options.warnIfLate !== false && mainIsEsm() && !calledFromImportPreload()) {
+    logger.warn(
+      'getAgentOpsInstrumentations() ran after the app\'s ES modules were loaded, so openai / @anthropic-ai/sdk imported by them are not captured. ' +
+        'Start your OpenTelemetry setup before them: node --import ./setup.mjs app.mjs (or add --import @agentops/otel/register).',
+    );
+  }
+  return true;
+}
+
+/** Set once import-in-the-middle's loader hook is registered (by us, or found on the command line). */
 export const ESM_LOADER_FLAG = Symbol.for('agentops.esmLoaderHook');
 
 /**
@@ -43,7 +131,7 @@ export const ESM_LOADER_FLAG = Symbol.for('agentops.esmLoaderHook');
  * time its library is, so an app pays nothing for clients it never uses. A library already loaded is
  * patched at once. Returns what undoes it all.
  */
-export function enableInstrumentations(provider: TracerProvider | undefined, captureContent: boolean): () => void {
+export function enableInstrumentations(provider: TracerProvider): () => void {
   const instances = new Map<string, Patcher>();
   const patched: Array<[Patcher, unknown]> = [];
   const patch = (exports: unknown, name: string): unknown => {
@@ -53,8 +141,8 @@ export function enableInstrumentations(provider: TracerProvider | undefined, cap
       let inst = instances.get(name);
       if (!inst) {
         // Disabled as an OpenTelemetry instrumentation (no hooks of its own): we call patch() ourselves.
-        inst = new (load())({ enabled: false, captureContent });
-        if (provider) inst.setTracerProvider(provider);
+        inst = new (load())({ enabled: false });
+        inst.setTracerProvider(provider);
         instances.set(name, inst);
       }
       inst.patch(exports);
@@ -70,7 +158,7 @@ export function enableInstrumentations(provider: TracerProvider | undefined, cap
   const requireHook = new Hook(names, { internals: false }, (exports, name) => patch(exports, name) as typeof exports);
   let importHook: { unhook(): void } | undefined;
   if ((globalThis as Record<symbol, unknown>)[ESM_LOADER_FLAG]) {
-    const IITM = req('import-in-the-middle') as { Hook: new (m: string[], cb: (e: unknown, n: string) => unknown) => { unhook(): void } };
+    const IITM = iitmRequire()('import-in-the-middle') as { Hook: new (m: string[], cb: (e: unknown, n: string) => unknown) => { unhook(): void } };
     importHook = new IITM.Hook(names, (exports, name) => patch(exports, name));
   }
   const appRequire = createRequire(`${process.cwd()}/`);

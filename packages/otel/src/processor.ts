@@ -31,8 +31,11 @@ export interface AgentOpsExporterHooks {
 
 /** What the SDK core tells the processor about sessions. */
 export interface SessionHooks {
-  /** The session a span started in `ctx` belongs to (context, else the only live one). */
-  sessionIdFor(ctx: Context): string | undefined;
+  /**
+   * The session a span started in `ctx` belongs to (context, else the only live one). `llm`: the span is a
+   * call to a model, which announces a session that was waiting for its first use.
+   */
+  sessionIdFor(ctx: Context, llm: boolean): string | undefined;
   /** An LLM span made by an instrumentation (not by `record`) ended: count it in its session. */
   onForeignLlmSpan(span: ReadableSpan): void;
 }
@@ -54,6 +57,18 @@ export interface AgentOpsSpanProcessorOptions {
 }
 
 const registry = new Set<AgentOpsSpanProcessor>();
+/** Marks AgentOps processors (of any build of this package loaded in the process). */
+const PROCESSOR_MARK = Symbol.for('agentops.spanProcessor');
+
+/** True for an AgentOps span processor, whichever copy of the package made it. */
+export function isAgentOpsProcessor(p: unknown): boolean {
+  return typeof p === 'object' && p !== null && (p as Record<symbol, unknown>)[PROCESSOR_MARK] === true;
+}
+
+/** The SDK's own processor, once `init` ran (see client.ts: the state lives on `globalThis`). */
+function sdkProcessor(): AgentOpsSpanProcessor | undefined {
+  return (globalThis as { [k: symbol]: { processor?: AgentOpsSpanProcessor } | undefined })[Symbol.for('agentops.otel.client')]?.processor;
+}
 /** Scopes of self-tracing clients whose calls our instrumentations already record (see instrumentation-utils). */
 const DUPLICATE_SCOPES = Symbol.for('agentops.duplicateScopes');
 
@@ -64,10 +79,16 @@ const DUPLICATE_SCOPES = Symbol.for('agentops.duplicateScopes');
  * counted ({@link AgentOpsSpanProcessor.droppedCount}) and reported, never lost silently.
  */
 export class AgentOpsSpanProcessor implements SpanProcessor {
-  readonly exporter: SpanExporter & AgentOpsExporterHooks;
-  private readonly maxQueueSize: number;
-  private readonly maxWaitTime: number;
-  private readonly batchSize: number;
+  readonly [PROCESSOR_MARK] = true;
+  private _exporter: SpanExporter & AgentOpsExporterHooks;
+  /**
+   * Made without an exporter after `init` (a preload ran before the app's SDK): the SDK's processor, to which
+   * this one hands everything, so there is one AgentOps pipeline per process.
+   */
+  private readonly forward: AgentOpsSpanProcessor | undefined;
+  private maxQueueSize: number;
+  private maxWaitTime: number;
+  private batchSize: number;
   private queue: ReadableSpan[] = [];
   private inFlight: ReadableSpan[] | undefined;
   private exporting: Promise<void> | undefined;
@@ -79,11 +100,27 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
   sessionHooks: SessionHooks | undefined;
 
   constructor(options: AgentOpsSpanProcessorOptions = {}) {
-    this.exporter = options.exporter ?? exporterFromEnv();
+    this.forward = options.exporter || options.internal ? undefined : sdkProcessor();
+    this._exporter = options.exporter ?? this.forward?.exporter ?? exporterFromEnv();
     this.maxQueueSize = options.maxQueueSize ?? 2048;
     this.maxWaitTime = options.maxWaitTime ?? 2000;
     this.batchSize = Math.min(options.maxExportBatchSize ?? 512, this.maxQueueSize);
-    if (!options.internal) registry.add(this);
+    if (!options.internal && !this.forward) registry.add(this);
+  }
+
+  /** Where the spans go. */
+  get exporter(): SpanExporter & AgentOpsExporterHooks {
+    return this._exporter;
+  }
+
+  /** @internal the app's own init() replaced the preload's configuration before anything was queued */
+  _reconfigure(exporter: SpanExporter & AgentOpsExporterHooks, maxQueueSize: number, maxWaitTime: number): void {
+    const old = this._exporter;
+    this._exporter = exporter;
+    this.maxQueueSize = maxQueueSize;
+    this.maxWaitTime = maxWaitTime;
+    this.batchSize = Math.min(512, maxQueueSize);
+    void old.shutdown().catch(() => undefined);
   }
 
   /** Processors the app created (and not shut down), so `init` can reuse one it put in its own provider. */
@@ -93,10 +130,12 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
 
   /** Spans dropped because the queue was full, plus spans the exporter gave up on. */
   droppedCount(): number {
+    if (this.forward) return this.forward.droppedCount();
     return this.dropped + this.failed + (this.exporter.getDroppedCount?.() ?? 0);
   }
 
   onStart(span: Span, parentContext: Context): void {
+    if (this.forward) return this.forward.onStart(span, parentContext);
     const attrs = span.attributes;
     const kind = attrs[ATTR_SPAN_KIND];
     if (kind === 'session') {
@@ -115,14 +154,15 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
       const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
       if (parent?.attributes && isLlmSpan(parent.attributes)) span.setAttribute(ATTR_LLM_NESTED, true);
     }
-    if (kind !== undefined || attrs[ATTR_SESSION_ID] !== undefined || !this.sessionHooks) return;
-    // A span of some other instrumentation (an LLM client, say): tie it to the session it runs in, even
-    // when it is not in the session's trace (an HTTP request's trace, or no context at all).
-    const sessionId = this.sessionHooks.sessionIdFor(parentContext);
+    if ((kind !== undefined && kind !== 'llm') || attrs[ATTR_SESSION_ID] !== undefined || !this.sessionHooks) return;
+    // An LLM span (ours or another instrumentation's) or any other instrumentation's span: tie it to the
+    // session it runs in, even when it is not in the session's trace (an HTTP request's trace, say).
+    const sessionId = this.sessionHooks.sessionIdFor(parentContext, kind === 'llm' || isLlmSpan(attrs));
     if (sessionId) span.setAttribute(ATTR_SESSION_ID, sessionId);
   }
 
   onEnd(span: ReadableSpan): void {
+    if (this.forward) return this.forward.onEnd(span);
     const attrs = span.attributes;
     if (!isAgentOpsRelevant(attrs)) return;
     // LLM spans of instrumentations (ours included) are not made by `record`, which counts its own.
@@ -191,11 +231,13 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
 
   /** True when spans are queued or being exported. */
   hasPending(): boolean {
+    if (this.forward) return this.forward.hasPending();
     return this.queue.length > 0 || this.exporting !== undefined;
   }
 
   /** Exports everything queued now and waits for it. */
   async forceFlush(): Promise<void> {
+    if (this.forward) return this.forward.forceFlush();
     while (this.queue.length > 0 || this.exporting) {
       await (this.exporting ?? this.exportNext());
     }
@@ -211,6 +253,7 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
    * settle. The batch in flight is handed over again: the server de-duplicates by event id.
    */
   flushSync(): void {
+    if (this.forward) return this.forward.flushSync();
     const pending = [...(this.inFlight ?? []), ...this.queue];
     this.queue = [];
     this.inFlight = undefined;
@@ -228,6 +271,8 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
   }
 
   async shutdown(): Promise<void> {
+    // The SDK's pipeline outlives the app's provider: sessions may still end after it.
+    if (this.forward) return this.forward.forceFlush();
     if (this.isShutdown) return;
     await this.forceFlush();
     this.isShutdown = true;

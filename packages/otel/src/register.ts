@@ -1,14 +1,14 @@
 /**
  * `node --require @agentops/otel/register app.js`: AgentOps for a CommonJS app without touching its code.
- * Reads the AGENTOPS_* variables, patches the LLM clients as they are required, starts a session and ends it
- * by the process-end rules. Skips worker threads; `OTEL_SDK_DISABLED=true` leaves the app untouched.
+ * Reads the AGENTOPS_* variables, patches the LLM clients as they are required, and keeps a session for the
+ * process that is announced at its first event or LLM call (a process that records nothing leaves none).
+ * Skips worker threads and package managers' own processes; `OTEL_SDK_DISABLED=true` leaves the app untouched.
  */
-import { isMainThread } from 'node:worker_threads';
-import { init } from '@agentops/otel';
+import { _initFromPreload, _preloadApplies } from '@agentops/otel';
 
-if (isMainThread && !/^(1|true|yes|on)$/i.test(process.env.OTEL_SDK_DISABLED?.trim() ?? '')) {
+if (_preloadApplies()) {
   try {
-    init();
+    _initFromPreload('require');
   } catch (e) {
     process.stderr.write(`AgentOps: error: the preload could not start: ${String(e)}\n`);
   }

@@ -40,6 +40,10 @@ export interface SessionHost {
   readonly config: ResolvedConfig;
   readonly tracer: Tracer;
   readonly idGenerator: SessionIdGenerator | undefined;
+  /** A session's root span is about to start: make sure the async context carries values. */
+  ensureContext(): void;
+  /** The session's root span started (it is announced): say so. */
+  sessionAnnounced(session: Session): void;
   /** The session ended (its root span is closed): forget it as live. */
   sessionEnded(session: Session): void;
   /** Sends what was recorded, within a bounded time (`maxWaitTime` + 5 s). */
@@ -54,6 +58,16 @@ export interface StartSessionOptions {
   tags?: string[];
   /** Join a session another process started: its id. */
   inheritedSessionId?: string;
+  /**
+   * @internal The parent span in the starting process (W3C `traceparent`), for a joining process: its
+   * session span nests under the span that started it.
+   */
+  parent?: { traceId: string; spanId: string };
+  /**
+   * @internal Announce the session (start its root span, tell the server) only when it is first used: the
+   * preload's session, so a process that records nothing leaves no session behind.
+   */
+  deferred?: boolean;
 }
 
 const ALLOWED_END_STATES = "'Success', 'Failure', 'Indeterminate' (or 'Fail' for 'Failure')";
@@ -80,20 +94,15 @@ export function formatDuration(ms: number): string {
 export class Session {
   /** The session id: the OpenTelemetry trace id written as a UUID. */
   readonly id: string;
-  /** The server's project id, once the server has answered. */
-  projectId: string | undefined;
   readonly initTimestamp: string;
-  endTimestamp: string | undefined;
-  endState: EndState | undefined;
-  endStateReason: string | undefined;
-  tags: string[];
   readonly hostEnv: Record<string, unknown>;
-  video: string | undefined;
   /** True when this process joined a session started elsewhere. */
   readonly inherited: boolean;
 
   private readonly host: SessionHost;
-  private readonly span: Span;
+  private span: Span | undefined;
+  private readonly traceId: string;
+  private readonly remoteParent: Context | undefined;
   /** @internal the context events of this session are recorded in */
   readonly _context: Context;
   private readonly startMs: number;
@@ -101,6 +110,12 @@ export class Session {
   private counts = { llms: 0, tools: 0, actions: 0, errors: 0 };
   private costUsd = 0;
   private endPromise: Promise<string> | undefined;
+  private _projectId: string | undefined;
+  private _endTimestamp: string | undefined;
+  private _endState: EndState | undefined;
+  private _endStateReason: string | undefined;
+  private _tags: string[];
+  private _video: string | undefined;
 
   /** @internal use `startSession` */
   constructor(host: SessionHost, options: StartSessionOptions = {}) {
@@ -108,39 +123,95 @@ export class Session {
     const cfg = host.config;
     this.startMs = nowMs();
     this.initTimestamp = new Date(this.startMs).toISOString();
-    this.tags = unique([...cfg.defaultTags, ...(options.tags ?? [])]);
+    this._tags = unique([...cfg.defaultTags, ...(options.tags ?? [])]);
     this.hostEnv = hostEnv(cfg.envDataOptOut);
 
     const inheritedTraceId = options.inheritedSessionId ? uuidToTraceId(options.inheritedSessionId) : undefined;
     this.inherited = inheritedTraceId !== undefined;
-    const traceId = inheritedTraceId ?? randomUUID().replace(/-/g, '');
-    this.id = traceIdToUuid(traceId);
-    const rootSpanId = rootSpanIdFor(this.id);
+    this.traceId = inheritedTraceId ?? randomUUID().replace(/-/g, '');
+    this.id = traceIdToUuid(this.traceId);
+    // The root span's ids are known before it starts (the trace id is the session id, the span id derived
+    // from it): events recorded in this context are its children whenever the root span itself starts.
+    const root = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: this.traceId,
+      spanId: rootSpanIdFor(this.id),
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: this.inherited,
+    });
+    if (this.inherited) {
+      // The root span lives in the process that started the session; ours is a child of it (or of the span
+      // that started this process, from TRACEPARENT), and every event we record hangs under the root.
+      const parent = options.parent?.traceId === this.traceId ? options.parent : undefined;
+      this.remoteParent = parent
+        ? trace.setSpanContext(ROOT_CONTEXT, { traceId: this.traceId, spanId: parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true })
+        : root;
+    }
+    this._context = withSession(root, this);
+    if (!options.deferred) this._announce();
+  }
 
-    const attributes = {
+  /** The server's project id, once the server has answered. */
+  get projectId(): string | undefined {
+    return this._projectId;
+  }
+  /** When the session ended (ISO-8601), once it has. */
+  get endTimestamp(): string | undefined {
+    return this._endTimestamp;
+  }
+  /** How the session ended, once it has. */
+  get endState(): EndState | undefined {
+    return this._endState;
+  }
+  get endStateReason(): string | undefined {
+    return this._endStateReason;
+  }
+  /** The session's tags; change them with `addTags` / `setTags`. */
+  get tags(): readonly string[] {
+    return this._tags;
+  }
+  /** The video linked with `setVideo`. */
+  get video(): string | undefined {
+    return this._video;
+  }
+
+  /** @internal the server told us the project */
+  _setProjectId(projectId: string): void {
+    this._projectId = projectId;
+  }
+
+  /** True once the root span started and the session was announced to the exporter. */
+  get announced(): boolean {
+    return this.span !== undefined;
+  }
+
+  /** @internal starts the root span now, if it has not started yet (the session is first used) */
+  _announce(): void {
+    if (this.span || this.ended) return;
+    const cfg = this.host.config;
+    const attributes: Record<string, string | string[] | boolean> = {
       [A.ATTR_SPAN_KIND]: 'session',
       [A.ATTR_SESSION_ID]: this.id,
-      [A.ATTR_SESSION_TAGS]: this.tags,
-      [A.ATTR_HOST_ENV]: toAttributeString(this.hostEnv, cfg.maxFieldSize),
-      ...(this.inherited ? { [A.ATTR_SESSION_INHERITED]: true } : {}),
+      [A.ATTR_SESSION_TAGS]: this._tags,
     };
-    if (this.inherited) {
-      // The root span lives in the process that started the session; ours is a child of it, and so is
-      // every event we record, whose parent is the root span id derived from the session id.
-      const remoteRoot = trace.setSpanContext(ROOT_CONTEXT, {
-        traceId,
-        spanId: rootSpanId,
-        traceFlags: TraceFlags.SAMPLED,
-        isRemote: true,
-      });
-      this.span = host.tracer.startSpan('session', { kind: SpanKind.INTERNAL, attributes, startTime: this.startMs }, remoteRoot);
-      this._context = withSession(remoteRoot, this);
-    } else {
-      const start = (): Span =>
-        host.tracer.startSpan('session', { root: true, kind: SpanKind.INTERNAL, attributes, startTime: this.startMs }, ROOT_CONTEXT);
-      this.span = host.idGenerator ? host.idGenerator.withIds(traceId, rootSpanId, start) : start();
-      this._context = withSession(trace.setSpan(ROOT_CONTEXT, this.span), this);
+    const env = toAttributeString(this.hostEnv, cfg.maxFieldSize);
+    if (env !== undefined) attributes[A.ATTR_HOST_ENV] = env;
+    if (this._video !== undefined) attributes[A.ATTR_SESSION_VIDEO] = this._video;
+    if (this.inherited) attributes[A.ATTR_SESSION_INHERITED] = true;
+    try {
+      this.host.ensureContext();
+      const tracer = this.host.tracer;
+      if (this.remoteParent) {
+        this.span = tracer.startSpan('session', { kind: SpanKind.INTERNAL, attributes, startTime: this.startMs }, this.remoteParent);
+      } else {
+        const start = (): Span => tracer.startSpan('session', { root: true, kind: SpanKind.INTERNAL, attributes, startTime: this.startMs }, ROOT_CONTEXT);
+        const gen = this.host.idGenerator;
+        this.span = gen ? gen.withIds(this.traceId, rootSpanIdFor(this.id), start) : start();
+      }
+    } catch (e) {
+      logger.debug(`starting the session span failed: ${String(e)}`);
+      return;
     }
+    this.host.sessionAnnounced(this);
   }
 
   /** True once `endSession` was called (or the process ended it). */
@@ -159,6 +230,7 @@ export class Session {
         logger.once('warn', `ended:${this.id}`, `record() after endSession() of session ${this.id} is ignored.`);
         return;
       }
+      this._announce();
       const end = (event._endMs ??= nowMs());
       const shape = eventSpanShape(event, this.host.config);
       const span = this.host.tracer.startSpan(
@@ -179,6 +251,7 @@ export class Session {
 
   /** @internal counts an event in the analytics */
   count(type: 'llms' | 'tools' | 'actions' | 'errors', costUsd?: number | null): void {
+    this._announce();
     this.counts[type]++;
     if (typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd > 0) this.costUsd += costUsd;
   }
@@ -186,15 +259,17 @@ export class Session {
   /** Adds tags (duplicates are ignored). */
   addTags(tags: string[]): void {
     if (!this.checkTags(tags, 'addTags')) return;
-    this.tags = unique([...this.tags, ...tags]);
-    this.span.setAttribute(A.ATTR_SESSION_TAGS, this.tags);
+    this._tags = unique([...this._tags, ...tags]);
+    this._announce();
+    this.span?.setAttribute(A.ATTR_SESSION_TAGS, this._tags);
   }
 
   /** Replaces the tags. */
   setTags(tags: string[]): void {
     if (!this.checkTags(tags, 'setTags')) return;
-    this.tags = unique(tags);
-    this.span.setAttribute(A.ATTR_SESSION_TAGS, this.tags);
+    this._tags = unique(tags);
+    this._announce();
+    this.span?.setAttribute(A.ATTR_SESSION_TAGS, this._tags);
   }
 
   private checkTags(tags: unknown, method: string): tags is string[] {
@@ -214,18 +289,21 @@ export class Session {
 
   /** Links a screen recording of the run. */
   setVideo(url: string): void {
-    this.video = url;
-    this.span.setAttribute(A.ATTR_SESSION_VIDEO, String(url));
+    this._video = String(url);
+    this._announce();
+    this.span?.setAttribute(A.ATTR_SESSION_VIDEO, this._video);
   }
 
   /** Runs `fn` with this session bound to the async context: events and LLM calls inside belong to it. */
   run<T>(fn: () => T): T {
+    this._announce();
     return context.with(this._context, fn);
   }
 
   /** Declares an agent of this session; returns its id, for `agentId` on events. */
   createAgent(name: string, id: string = randomUUID()): string {
     try {
+      this._announce();
       const span = this.host.tracer.startSpan(
         `agent ${name}`,
         { kind: SpanKind.INTERNAL, attributes: { [A.ATTR_SPAN_KIND]: 'agent', [A.ATTR_AGENT_ID]: id, [A.ATTR_AGENT_NAME]: String(name) } },
@@ -272,6 +350,7 @@ export class Session {
       logger.warn(`session ${this.id} was already ended (${this.endState}); endSession() changes nothing.`);
       return this.endPromise;
     }
+    this._announce();
     this._end(state, endStateReason);
     this.endPromise = this.host
       .flush()
@@ -284,9 +363,14 @@ export class Session {
   _end(state: EndState, reason?: string): void {
     if (this.ended) return;
     this.endMs = nowMs();
-    this.endTimestamp = new Date(this.endMs).toISOString();
-    this.endState = state;
-    this.endStateReason = reason;
+    this._endTimestamp = new Date(this.endMs).toISOString();
+    this._endState = state;
+    this._endStateReason = reason;
+    // A session never used (the preload's, in a process that recorded nothing) leaves nothing behind.
+    if (!this.span) {
+      this.host.sessionEnded(this);
+      return;
+    }
     try {
       this.span.setAttribute(A.ATTR_SESSION_END_STATE, state);
       if (reason !== undefined) {

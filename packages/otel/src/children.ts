@@ -1,0 +1,144 @@
+import { context, trace } from '@opentelemetry/api';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { logger } from './logger.js';
+import type { Session } from './session.js';
+
+/** What following child processes needs of the SDK. */
+export interface ChildFollowHost {
+  currentSession(): Session | undefined;
+  /** The preload this process ran with, passed on to Node children the same way. */
+  readonly preload: 'require' | 'import' | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+type AnyFn = ((...args: unknown[]) => unknown) & { [promisify.custom]?: (...args: unknown[]) => unknown };
+
+/** How each `child_process` function takes its arguments: where the program is, and whether it is a shell line. */
+const FUNCTIONS = {
+  spawn: 'file',
+  spawnSync: 'file',
+  execFile: 'file',
+  execFileSync: 'file',
+  fork: 'node',
+  exec: 'command',
+  execSync: 'command',
+} as const;
+
+// The preloads are built next to this module (dist/register.cjs, dist/register-esm.js).
+const PRELOAD_FILES = {
+  require: () => fileURLToPath(new URL('./register.cjs', import.meta.url)),
+  import: () => new URL('./register-esm.js', import.meta.url).href,
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNodeProgram(file: unknown): boolean {
+  if (typeof file !== 'string') return false;
+  if (file === process.execPath) return true;
+  return /^node(\.exe)?$/i.test(path.basename(file));
+}
+
+/** `traceparent` of the span a child starts under: the active one when it is in the session's trace, else the root. */
+function traceparentFor(session: Session): string | undefined {
+  const active = trace.getSpanContext(context.active());
+  const root = trace.getSpanContext(session._context);
+  const sc = active && root && active.traceId === root.traceId ? active : root;
+  return sc ? `00-${sc.traceId}-${sc.spanId}-01` : undefined;
+}
+
+/**
+ * The env a child gets, or undefined to leave its arguments alone. An env the app passed is followed only
+ * when it keeps every `AGENTOPS_*` variable this process has (a spread of `process.env`, say): one without them
+ * is the app's deliberate choice.
+ */
+function childEnv(host: ChildFollowHost, given: Env | undefined, node: boolean): Env | undefined {
+  const session = host.currentSession();
+  if (!session || session.ended) return undefined;
+  if (given) {
+    for (const key of Object.keys(process.env)) {
+      if (key.startsWith('AGENTOPS_') && given[key] === undefined) return undefined;
+    }
+  }
+  // No announcement here: a process that only starts children leaves no session of its own behind; the
+  // child that records something announces the joined session.
+  const env: Env = { ...(given ?? process.env) };
+  env.AGENTOPS_INHERITED_SESSION_ID ??= session.id;
+  if (env.AGENTOPS_INHERITED_SESSION_ID === session.id) {
+    const parent = traceparentFor(session);
+    if (parent) env.TRACEPARENT = parent;
+  }
+  if (node) {
+    const options = env.NODE_OPTIONS ?? '';
+    if (!/@agentops[\\/]otel[\\/](register|dist[\\/]register)/.test(options)) {
+      const flavour = host.preload ?? 'import';
+      env.NODE_OPTIONS = `${options} --${flavour} ${JSON.stringify(PRELOAD_FILES[flavour]())}`.trim();
+    }
+  }
+  return env;
+}
+
+/** The arguments with the child's env put in the options object (added where the call had none). */
+function withChildEnv(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], args: unknown[]): unknown[] {
+  let at = 1;
+  if (kind !== 'command' && (Array.isArray(args[1]) || args[1] == null) && args.length > 1) at = 2;
+  const existing = args[at];
+  if (existing !== undefined && existing !== null && !isObject(existing)) {
+    // A callback where the options would be: they are to be inserted before it.
+    if (typeof existing !== 'function') return args;
+  }
+  const options = isObject(existing) ? existing : undefined;
+  const node = kind === 'node' || (kind === 'file' ? isNodeProgram(args[0]) : isNodeProgram(String(args[0]).trim().split(/\s+/)[0]));
+  const env = childEnv(host, options?.env as Env | undefined, node);
+  if (!env) return args;
+  const out = args.slice();
+  if (options) out[at] = { ...options, env };
+  else if (typeof existing === 'function') out.splice(at, 0, { env });
+  else {
+    while (out.length < at) out.push(undefined);
+    out[at] = { env };
+  }
+  return out;
+}
+
+function wrap(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], original: AnyFn, promisified = false): AnyFn {
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    let callArgs = args;
+    try {
+      callArgs = withChildEnv(host, kind, args);
+    } catch (e) {
+      logger.debug(`could not pass the session to a child process: ${String(e)}`);
+    }
+    return original.apply(this, callArgs);
+  } as AnyFn;
+  Object.defineProperty(wrapped, 'name', { value: original.name });
+  // `promisify(exec)` uses the function's own promisified form, which calls the original: wrap it too.
+  const custom = promisified ? undefined : original[promisify.custom];
+  if (typeof custom === 'function') wrapped[promisify.custom] = wrap(host, kind, custom, true);
+  return wrapped;
+}
+
+/**
+ * A child process started inside a session joins it (SPEC §7): its env gets `AGENTOPS_INHERITED_SESSION_ID`,
+ * `TRACEPARENT` (so its spans nest under the span that started it) and, for a Node child, the preload in
+ * `NODE_OPTIONS`. Non-Node children get the variables only. Returns what undoes it.
+ */
+export function followChildProcesses(host: ChildFollowHost): () => void {
+  const cp = createRequire(import.meta.url)('node:child_process') as Record<string, AnyFn>;
+  const originals = new Map<string, AnyFn>();
+  for (const [name, kind] of Object.entries(FUNCTIONS)) {
+    const original = cp[name];
+    if (typeof original !== 'function') continue;
+    originals.set(name, original);
+    cp[name] = wrap(host, kind, original);
+  }
+  syncBuiltinESMExports();
+  return () => {
+    for (const [name, original] of originals) cp[name] = original;
+    syncBuiltinESMExports();
+  };
+}
