@@ -9,9 +9,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function runExample(dir: string, file: string) {
+function runExample(dir: string, ...args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [file], {
+    const child = spawn(process.execPath, args, {
       cwd: path.join(__dirname, '..', 'examples', dir),
       env: { ...process.env, AGENTOPS_API_KEY: server.apiKey, AGENTOPS_API_ENDPOINT: server.url, OPENAI_API_KEY: '' },
     });
@@ -37,7 +37,19 @@ describe('examples', () => {
     expect(Number(stats.cost)).toBeGreaterThan(0);
   });
 
-  it('multi-process: a parent and a preloaded child write into one session', async () => {
+  it('existing-otel-esm: an --import setup file with its own NodeSDK captures the ESM app\'s LLM calls, no loader hook added by hand', async () => {
+    const r = await runExample('existing-otel-esm', '--import', './setup.mjs', 'index.mjs');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/warn/);
+    expect(r.stdout).toMatch(/The app's own exporter saw: .*chat gpt-4o-mini/);
+    expect(r.stdout).toMatch(/The app's own exporter saw: .*session/);
+    const id = /AgentOps session ([0-9a-f-]{36})/.exec(r.stdout)![1];
+    const stats = await server.stats(id);
+    expect(stats.event_counts.llms).toBe(1);
+    expect(stats.end_state).toBe('Success');
+  });
+
+  it('multi-process: a parent and a child it starts write into one session, with no code for it', async () => {
     const r = await runExample('multi-process', 'parent.mjs');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Worker: The weather');

@@ -1,4 +1,5 @@
-// Knows nothing of AgentOps; its LLM call lands in the parent's session thanks to the preload.
+// Knows nothing of AgentOps; its LLM call lands in the parent's session: the parent passed the session and the
+// preload on in its environment.
 import OpenAI from 'openai';
 import { startFakeLlm } from '@agentops/fake-llm';
 

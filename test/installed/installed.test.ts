@@ -111,15 +111,17 @@ beforeAll(async () => {
     { cwd: app, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: undefined } },
   );
   fake = await startFakeLlm();
-  server = spawn('npx', ['--no', 'agentops-server', '--port', '0', '--db', path.join(dir, 'agentops.db'), '--api-key', `${apiKey}=installed`], { cwd: app });
+  server = spawn('npx', ['agentops-server', '--port', '0', '--db', path.join(dir, 'agentops.db'), '--api-key', `${apiKey}=installed`], { cwd: app });
   serverUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
+    let err = '';
+    server.stderr!.on('data', (d) => (err += d));
     server.stdout!.on('data', (d) => {
       out += d;
       const m = /^AgentOps server listening on (http:\/\/\S+)$/m.exec(out);
       if (m) resolve(m[1]);
     });
-    server.on('exit', (code) => reject(new Error(`agentops-server exited ${code}`)));
+    server.on('exit', (code) => reject(new Error(`agentops-server exited ${code}: ${err}`)));
   });
 }, 600_000);
 

@@ -37,6 +37,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The program of a shell command line: its first word, unquoted. */
+function firstWord(command: unknown): string | undefined {
+  const m = /^\s*(?:"([^"]+)"|'([^']+)'|(\S+))/.exec(String(command));
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
 function isNodeProgram(file: unknown): boolean {
   if (typeof file !== 'string') return false;
   if (file === process.execPath) return true;
@@ -92,7 +98,7 @@ function withChildEnv(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof type
     if (typeof existing !== 'function') return args;
   }
   const options = isObject(existing) ? existing : undefined;
-  const node = kind === 'node' || (kind === 'file' ? isNodeProgram(args[0]) : isNodeProgram(String(args[0]).trim().split(/\s+/)[0]));
+  const node = kind === 'node' || isNodeProgram(kind === 'file' ? args[0] : firstWord(args[0]));
   const env = childEnv(host, options?.env as Env | undefined, node);
   if (!env) return args;
   const out = args.slice();
