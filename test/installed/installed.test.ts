@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startFakeLlm, type FakeLlm } from '@agentops/fake-llm';
+import { startFakeLlm, type FakeLlmServer } from '@agentops/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.join(__dirname, '..', '..');
@@ -16,7 +16,7 @@ const PACKAGES = ['model', 'instrumentation-utils', 'instrumentation-openai', 'i
 let dir: string;
 let app: string;
 let tarballs: Record<string, string>;
-let fake: FakeLlm;
+let fake: FakeLlmServer;
 let server: ChildProcess;
 let serverUrl: string;
 const apiKey = randomUUID();
@@ -231,11 +231,23 @@ describe('the packages as a user installs them', () => {
     expect(traceparent).toMatch(new RegExp(`^00-${id.replace(/-/g, '')}-[0-9a-f]{16}-01$`));
     expect(nodeOptions).toBe('none');
     const exp = await api(`/v2/sessions/${id}/export`);
-    expect(exp.stats.event_counts).toMatchObject({ actions: 1, llms: 4 });
+    expect(exp.stats.event_counts).toMatchObject({ actions: 2, llms: 4 }); // the worker's action too
     expect(exp.session.end_state).toBe('Success');
     expect((await api('/v2/sessions?limit=1000')).sessions.filter((s: { session_id: string }) => s.session_id !== id)).not.toContainEqual(
       expect.objectContaining({ tags: ['multi-process'] }),
     );
+  });
+
+  it("an inherited session shows whole in both backends: the app's exporter gets both processes' spans as one trace with no orphan", async () => {
+    const file = spansFile();
+    const r = await node(['existing-parent.cjs'], { APP_SPANS: file });
+    expect(r.code).toBe(0);
+    const id = /session: ([0-9a-f-]{36})/.exec(r.stdout)![1];
+    const spans = appSpans(file);
+    expect(spans.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'parent', 'session', 'session']);
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([id.replace(/-/g, '')]));
+    expect(orphans(spans)).toEqual([]);
+    expect((await api(`/v2/sessions/${id}/stats`)).event_counts).toMatchObject({ actions: 1, llms: 1 });
   });
 
   it('AGENTOPS_FOLLOW_CHILDREN=false keeps children out of the session', async () => {

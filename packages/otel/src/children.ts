@@ -131,7 +131,8 @@ function wrap(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof typeof FUNCT
 /**
  * A child process started inside a session joins it (SPEC §7): its env gets `AGENTOPS_INHERITED_SESSION_ID`,
  * `TRACEPARENT` (so its spans nest under the span that started it) and, for a Node child, the preload in
- * `NODE_OPTIONS`. Non-Node children get the variables only. Returns what undoes it.
+ * `NODE_OPTIONS`. Non-Node children get the variables only; worker threads get the variables, so a worker that
+ * calls `init()` joins the session. Returns what undoes it.
  */
 export function followChildProcesses(host: ChildFollowHost): () => void {
   const cp = createRequire(import.meta.url)('node:child_process') as Record<string, AnyFn>;
@@ -142,9 +143,28 @@ export function followChildProcesses(host: ChildFollowHost): () => void {
     originals.set(name, original);
     cp[name] = wrap(host, kind, original);
   }
+  const wt = createRequire(import.meta.url)('node:worker_threads') as { Worker: new (file: unknown, options?: Record<string, unknown>) => object; SHARE_ENV: symbol };
+  const OriginalWorker = wt.Worker;
+  // A worker that records (its own init()) joins the session it was started in; the preload itself skips workers.
+  wt.Worker = class Worker extends OriginalWorker {
+    constructor(file: unknown, options: Record<string, unknown> = {}) {
+      let opts = options;
+      try {
+        const given = options.env as Env | symbol | undefined;
+        if (given !== wt.SHARE_ENV) {
+          const env = childEnv(host, given as Env | undefined, false);
+          if (env) opts = { ...options, env };
+        }
+      } catch (e) {
+        logger.debug(`could not pass the session to a worker: ${String(e)}`);
+      }
+      super(file, opts);
+    }
+  };
   syncBuiltinESMExports();
   return () => {
     for (const [name, original] of originals) cp[name] = original;
+    wt.Worker = OriginalWorker;
     syncBuiltinESMExports();
   };
 }

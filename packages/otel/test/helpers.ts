@@ -5,9 +5,10 @@ import type { InitOptions } from '../src/index.js';
 import { logger } from '../src/logger.js';
 
 /** Starts AgentOps with an in-memory exporter; `flush()` then `spans()` shows what was exported. */
+/** With `autoStartSession: false` there is no session: `session` is then not to be used. */
 export function initInMemory(options: InitOptions = {}) {
   const exporter = new InMemorySpanExporter();
-  const session = agentops.init({ exporter, logLevel: 'warn', maxWaitTime: 50, ...options });
+  const session = agentops.init({ exporter, logLevel: 'warn', maxWaitTime: 50, ...options }) as agentops.Session;
   return {
     exporter,
     session,
