@@ -27,12 +27,17 @@ interface Run {
   stderr: string;
 }
 
+/** The environment without what pnpm sets for its scripts (npm would warn about every npm_config_* it finds). */
+function cleanEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+}
+
 function run(cmd: string, args: string[], env: Record<string, string | undefined> = {}, cwd = app): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd,
       env: {
-        ...process.env,
+        ...cleanEnv(),
         NODE_OPTIONS: undefined,
         AGENTOPS_API_KEY: apiKey,
         AGENTOPS_API_ENDPOINT: serverUrl,
@@ -87,7 +92,7 @@ beforeAll(async () => {
   const packs = path.join(dir, 'packs');
   tarballs = {};
   for (const p of PACKAGES) {
-    const out = execFileSync('npx', ['-y', 'pnpm@10', 'pack', '--pack-destination', packs], { cwd: path.join(root, 'packages', p), encoding: 'utf8' });
+    const out = execFileSync('npx', ['-y', 'pnpm@10', 'pack', '--pack-destination', packs], { cwd: path.join(root, 'packages', p), encoding: 'utf8', env: cleanEnv() });
     const file = out.trim().split('\n').pop()!.trim();
     tarballs[p] = path.isAbsolute(file) ? file : path.join(packs, path.basename(file));
   }
@@ -108,10 +113,10 @@ beforeAll(async () => {
       'typescript@5.9',
       '@types/node@20',
     ],
-    { cwd: app, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: undefined } },
+    { cwd: app, stdio: 'inherit', env: { ...cleanEnv(), NODE_OPTIONS: undefined } },
   );
   fake = await startFakeLlm();
-  server = spawn('npx', ['agentops-server', '--port', '0', '--db', path.join(dir, 'agentops.db'), '--api-key', `${apiKey}=installed`], { cwd: app });
+  server = spawn('npx', ['agentops-server', '--port', '0', '--db', path.join(dir, 'agentops.db'), '--api-key', `${apiKey}=installed`], { cwd: app, env: cleanEnv() });
   serverUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';

@@ -2,7 +2,6 @@ import { context, trace } from '@opentelemetry/api';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { logger } from './logger.js';
 import type { Session } from './session.js';
 
@@ -14,18 +13,11 @@ export interface ChildFollowHost {
 }
 
 type Env = Record<string, string | undefined>;
-type AnyFn = ((...args: unknown[]) => unknown) & { [promisify.custom]?: (...args: unknown[]) => unknown };
+type AnyFn = (...args: unknown[]) => unknown;
 
-/** How each `child_process` function takes its arguments: where the program is, and whether it is a shell line. */
-const FUNCTIONS = {
-  spawn: 'file',
-  spawnSync: 'file',
-  execFile: 'file',
-  execFileSync: 'file',
-  fork: 'node',
-  exec: 'command',
-  execSync: 'command',
-} as const;
+/** The synchronous forms, which do not go through `ChildProcess.prototype.spawn`: how each takes its arguments. */
+const SYNC_FUNCTIONS = { spawnSync: 'file', execFileSync: 'file', execSync: 'command' } as const;
+type ArgsKind = (typeof SYNC_FUNCTIONS)[keyof typeof SYNC_FUNCTIONS];
 
 // The preloads are built next to this module (dist/register.cjs, dist/register-esm.js).
 const PRELOAD_FILES = {
@@ -89,7 +81,7 @@ function childEnv(host: ChildFollowHost, given: Env | undefined, node: boolean):
 }
 
 /** The arguments with the child's env put in the options object (added where the call had none). */
-function withChildEnv(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], args: unknown[]): unknown[] {
+function withChildEnv(host: ChildFollowHost, kind: ArgsKind, args: unknown[]): unknown[] {
   let at = 1;
   if (kind !== 'command' && (Array.isArray(args[1]) || args[1] == null) && args.length > 1) at = 2;
   const existing = args[at];
@@ -98,7 +90,7 @@ function withChildEnv(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof type
     if (typeof existing !== 'function') return args;
   }
   const options = isObject(existing) ? existing : undefined;
-  const node = kind === 'node' || isNodeProgram(kind === 'file' ? args[0] : firstWord(args[0]));
+  const node = isNodeProgram(kind === 'file' ? args[0] : firstWord(args[0]));
   const env = childEnv(host, options?.env as Env | undefined, node);
   if (!env) return args;
   const out = args.slice();
@@ -111,7 +103,7 @@ function withChildEnv(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof type
   return out;
 }
 
-function wrap(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], original: AnyFn, promisified = false): AnyFn {
+function wrap(host: ChildFollowHost, kind: ArgsKind, original: AnyFn): AnyFn {
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     let callArgs = args;
     try {
@@ -122,10 +114,29 @@ function wrap(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof typeof FUNCT
     return original.apply(this, callArgs);
   } as AnyFn;
   Object.defineProperty(wrapped, 'name', { value: original.name });
-  // `promisify(exec)` uses the function's own promisified form, which calls the original: wrap it too.
-  const custom = promisified ? undefined : original[promisify.custom];
-  if (typeof custom === 'function') wrapped[promisify.custom] = wrap(host, kind, custom, true);
   return wrapped;
+}
+
+type SpawnOptions = { file?: string; args?: string[]; envPairs?: string[] };
+
+/** Whether what `ChildProcess.prototype.spawn` starts is Node, also through a shell (`exec`). */
+function spawnsNode(options: SpawnOptions): boolean {
+  if (isNodeProgram(options.file)) return true;
+  const args = options.args ?? [];
+  const shellLine = args.length >= 3 && /^(-c|\/d \/s \/c)$/.test(args[args.length - 2] ?? '') ? args[args.length - 1] : undefined;
+  return shellLine !== undefined && isNodeProgram(firstWord(shellLine));
+}
+
+/** The env of an async child, as Node prepared it (`envPairs`), with the session added. */
+function followSpawn(host: ChildFollowHost, options: SpawnOptions): void {
+  if (!Array.isArray(options.envPairs)) return;
+  const given: Env = {};
+  for (const pair of options.envPairs) {
+    const at = pair.indexOf('=');
+    if (at > 0) given[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const env = childEnv(host, given, spawnsNode(options));
+  if (env) options.envPairs = Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
 }
 
 /**
@@ -135,9 +146,23 @@ function wrap(host: ChildFollowHost, kind: (typeof FUNCTIONS)[keyof typeof FUNCT
  * calls `init()` joins the session. Returns what undoes it.
  */
 export function followChildProcesses(host: ChildFollowHost): () => void {
-  const cp = createRequire(import.meta.url)('node:child_process') as Record<string, AnyFn>;
+  const cp = createRequire(import.meta.url)('node:child_process') as Record<string, AnyFn> & {
+    ChildProcess: { prototype: { spawn(this: unknown, options: SpawnOptions): unknown } };
+  };
+  // spawn, fork, exec, execFile (and their promisified forms) all start the child here, however the app
+  // imported them: even a function destructured before init() is followed.
+  const proto = cp.ChildProcess.prototype;
+  const originalSpawn = proto.spawn;
+  proto.spawn = function spawn(this: unknown, options: SpawnOptions): unknown {
+    try {
+      followSpawn(host, options);
+    } catch (e) {
+      logger.debug(`could not pass the session to a child process: ${String(e)}`);
+    }
+    return originalSpawn.call(this, options);
+  };
   const originals = new Map<string, AnyFn>();
-  for (const [name, kind] of Object.entries(FUNCTIONS)) {
+  for (const [name, kind] of Object.entries(SYNC_FUNCTIONS)) {
     const original = cp[name];
     if (typeof original !== 'function') continue;
     originals.set(name, original);
@@ -163,6 +188,7 @@ export function followChildProcesses(host: ChildFollowHost): () => void {
   };
   syncBuiltinESMExports();
   return () => {
+    proto.spawn = originalSpawn;
     for (const [name, original] of originals) cp[name] = original;
     wt.Worker = OriginalWorker;
     syncBuiltinESMExports();

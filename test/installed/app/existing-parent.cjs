@@ -1,6 +1,8 @@
 // Two processes, each with the app's own NodeSDK, one session: the child joins it (the parent passes the session
 // on), and the app's backend receives both processes' spans as one trace with no orphan.
-const { execFileSync } = require('node:child_process');
+// Destructured before init(): the async forms are followed however they were imported.
+const { execFile } = require('node:child_process');
+const { promisify } = require('node:util');
 const { NodeSDK } = require('@opentelemetry/sdk-node');
 const { SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const agentops = require('@agentops/otel');
@@ -11,7 +13,8 @@ sdk.start();
 (async () => {
   const session = agentops.init({ tags: ['two-backends'] });
   session.record(new agentops.ActionEvent({ actionType: 'parent' }));
-  execFileSync(process.execPath, ['--require', './setup-plain.cjs', 'zero-code.cjs'], { stdio: 'inherit' });
+  const child = await promisify(execFile)(process.execPath, ['--require', './setup-plain.cjs', 'zero-code.cjs']);
+  process.stdout.write(child.stdout);
   console.log(`session: ${session.id}`);
   await session.endSession('Success');
   await sdk.shutdown();
