@@ -1,4 +1,5 @@
 import { computeLlmCost } from './cost.js';
+import { jsonTooDeep } from './limits.js';
 import { spanToUuid, traceIdToUuid } from './ids.js';
 import * as A from './semconv.js';
 import {
@@ -51,6 +52,8 @@ export function parseJsonAttr(v: AttributeValue | undefined): unknown {
   // (the SDK writes strings as they are and everything else as JSON).
   const c = v.charCodeAt(0);
   if (c === 123 /* { */ || c === 91 /* [ */ || c === 34 /* " */ || JSON_LITERAL.test(v)) {
+    // Never rebuild arbitrarily deep values from a string (a tool returning '['.repeat(6000)...): kept as text.
+    if ((c === 123 || c === 91) && jsonTooDeep(v)) return v;
     try {
       return JSON.parse(v);
     } catch {

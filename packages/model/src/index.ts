@@ -14,3 +14,5 @@ export {
   type ConvertedBatch,
   type ConvertedSpan,
 } from './convert.js';
+export * from './limits.js';
+export * from './fit.js';

@@ -20,8 +20,10 @@ async function main(): Promise<void> {
   await Promise.all(
     plan.groups.map(async (g) => {
       try {
-        await deliverGroup(api, g, ensure);
-        report.delivered += groupSize(g);
+        const r = await deliverGroup(api, g, ensure);
+        report.delivered += groupSize(g) - r.refused;
+        report.dropped += r.refused;
+        if (r.refusal) report.errors.push(r.refusal);
       } catch (e) {
         report.dropped += groupSize(g);
         report.errors.push((e as Error).message);

@@ -1,8 +1,11 @@
-import { convertSpans, type EventModel, type SessionModel } from '@agentops/model';
+import { LIMITS, type EventModel, type SessionModel } from '@agentops/model';
+import http from 'node:http';
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Auth, type Principal } from './auth.js';
 import { HttpError, badRequest, notFound } from './errors.js';
-import { decodeOtlpJson, decodeOtlpProtobuf, gunzipBody } from './otlp.js';
+import { checkBatch } from './bounds.js';
+import { OtlpDecoder } from './otlp-decoder.js';
 import { agentBody, eventsBody, reauthorizeBody, sessionBody, tokenBody } from './schemas.js';
 import { Store } from './store.js';
 import { registerDashboard } from './dashboard.js';
@@ -16,6 +19,12 @@ export interface ServerOptions {
   jwtTtlSeconds?: number;
   /** Fastify's request logging. Default off. */
   logger?: boolean;
+  /** Time a client has to send a whole request (headers and body), ms. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Time a client has to send the request headers, ms. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open, ms. Default 5 s. */
+  keepAliveTimeoutMs?: number;
   /** Registers extra routes (the dashboard) on the app. */
   plugins?: Array<(app: FastifyInstance, ctx: { store: Store; auth: Auth }) => void | Promise<void>>;
 }
@@ -24,10 +33,11 @@ const SQLITE_UNAVAILABLE = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IO
 
 type SessionBody = { session: Omit<SessionModel, 'end_state'> & { end_state?: SessionModel['end_state'] | 'Fail' } };
 
-function normalizeSession(s: SessionBody['session'], fallbackInit: string): SessionModel {
+/** A v2 session body as a model; `init_timestamp` may be missing (an update), the store keeps the known start then. */
+function normalizeSession(s: SessionBody['session']): SessionModel {
   return {
     session_id: s.session_id.toLowerCase(),
-    init_timestamp: s.init_timestamp ?? fallbackInit,
+    init_timestamp: s.init_timestamp as string,
     end_timestamp: s.end_timestamp ?? null,
     end_state: s.end_state === 'Fail' ? 'Failure' : (s.end_state ?? null),
     end_state_reason: s.end_state_reason ?? null,
@@ -38,22 +48,60 @@ function normalizeSession(s: SessionBody['session'], fallbackInit: string): Sess
   };
 }
 
+type AuthMode = 'key' | 'session' | 'key-or-bearer';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request is from, set from its headers before the body is read. */
+    principal?: Principal;
+  }
+}
+
+/** A request path as echoed in a `{path, message}` answer: at most 200 characters, no markup characters. */
+function shownPath(url: string): string {
+  const path = url.split('?')[0];
+  const capped = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return capped.replace(/[<>&"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /**
  * The AgentOps-compatible HTTP API (SPEC §4 and §5) on a SQLite store. Every error answer is JSON
  * `{path, message}` with a 4xx status (503 when the disk refuses writes); the server keeps serving.
  */
 export async function buildApp(options: ServerOptions): Promise<{ app: FastifyInstance; store: Store; auth: Auth }> {
   const bodyLimit = options.bodyLimit ?? 16 * 1024 * 1024;
-  const store = new Store(options.db);
+  const store = new Store(options.db, { exclusive: true });
   const auth = new Auth(store, options.jwtTtlSeconds ?? 24 * 3600);
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
+    // Slow clients cannot hold connections: the whole request within requestTimeout, its headers within
+    // headersTimeout, checked every second; idle keep-alive connections close after keepAliveTimeout.
+    serverFactory: (handler) =>
+      http.createServer({ requestTimeout, headersTimeout, keepAliveTimeout: options.keepAliveTimeoutMs ?? 5000, connectionsCheckingInterval: 1000 }, handler),
+    connectionTimeout: requestTimeout * 2,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  const decoder = new OtlpDecoder();
+
+  // Credentials are checked from the headers before a body is read (route config `auth`).
+  app.addHook('onRequest', async (request) => {
+    const mode = (request.routeOptions.config as { auth?: AuthMode } | undefined)?.auth;
+    if (mode === 'key') request.principal = { projectId: keyProject(request) };
+    else if (mode === 'session') request.principal = await sessionPrincipal(request);
+    else if (mode === 'key-or-bearer') {
+      request.principal =
+        request.headers['x-agentops-api-key'] !== undefined ? { projectId: keyProject(request) } : await auth.fromBearer(request.headers.authorization);
+    }
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
   });
 
   app.setErrorHandler((error: FastifyError & { sqliteCode?: string; code?: string }, request, reply) => {
-    const path = request.url.split('?')[0];
+    const path = shownPath(request.url);
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ path, message: error.message });
     if (error.validation) {
       return reply.code(400).send({ path, message: `Invalid body: ${error.message}` });
@@ -79,7 +127,9 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return reply.code(status).send({ path, message });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ path: request.url.split('?')[0], message: `No route ${request.method} ${request.url.split('?')[0]}` });
+    // The path is echoed for the client's sake: capped, and with nothing a browser could take for markup.
+    const path = shownPath(request.url);
+    reply.code(404).send({ path, message: `No route ${request.method.slice(0, 16)} ${path}` });
   });
 
   // Ingest latency (create_events, OTLP), over the last requests: reported at /v2/server/metrics.
@@ -112,11 +162,14 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     if (owner && owner !== projectId) throw notFound(`No session ${sessionId} in this project`);
   };
 
-  app.post('/v2/create_session', { schema: { body: sessionBody } }, async (request: FastifyRequest<{ Body: SessionBody }>) => {
-    const projectId = keyProject(request);
-    const session = normalizeSession(request.body.session, new Date().toISOString());
+  app.post('/v2/create_session', { schema: { body: sessionBody }, config: { auth: 'key' } }, async (request: FastifyRequest<{ Body: SessionBody }>) => {
+    const projectId = request.principal!.projectId;
+    const given = normalizeSession(request.body.session);
+    const { sessions } = checkBatch({ sessions: [{ ...given, init_timestamp: given.init_timestamp ?? new Date().toISOString() }] }, { sessions: 'session' });
+    const session = sessions[0];
     assertSessionFree(projectId, session.session_id);
-    store.write(projectId, { sessions: [session] });
+    // create_session of a known id is a join (an inherited session): it adds tags, never removes them.
+    store.write(projectId, { sessions: [session] }, { joinTags: true });
     return {
       status: 'Success',
       jwt: await auth.sessionToken(projectId, session.session_id),
@@ -125,35 +178,36 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     };
   });
 
-  app.post('/v2/update_session', { schema: { body: sessionBody } }, async (request: FastifyRequest<{ Body: SessionBody }>) => {
-    const p = await sessionPrincipal(request);
-    const session = normalizeSession(request.body.session, new Date().toISOString());
+  app.post('/v2/update_session', { schema: { body: sessionBody }, config: { auth: 'session' } }, async (request: FastifyRequest<{ Body: SessionBody }>) => {
+    const p = request.principal as Required<Principal>;
+    const session = checkBatch({ sessions: [normalizeSession(request.body.session)] }, { sessions: 'session' }).sessions[0];
     if (session.session_id !== p.sessionId) throw notFound(`No session ${session.session_id} for this token`);
     store.write(p.projectId, { sessions: [session] });
     return { status: 'success', token_cost: store.stats(p.projectId, p.sessionId)!.cost };
   });
 
-  app.post('/v2/create_events', { schema: { body: eventsBody } }, async (request: FastifyRequest<{ Body: { events: EventModel[] } }>) => {
-    const p = await sessionPrincipal(request);
+  app.post('/v2/create_events', { schema: { body: eventsBody }, config: { auth: 'session' } }, async (request: FastifyRequest<{ Body: { events: EventModel[] } }>) => {
+    const p = request.principal as Required<Principal>;
     if (!store.getSession(p.projectId, p.sessionId)) throw notFound(`No session ${p.sessionId} in this project`);
-    const events = request.body.events.map((e) => {
+    const named = request.body.events.map((e) => {
       if (e.session_id && e.session_id.toLowerCase() !== p.sessionId) {
         throw badRequest(`Event ${e.id} names session ${e.session_id}, but the token is for session ${p.sessionId}`);
       }
-      return { ...e, session_id: p.sessionId, end_timestamp: e.end_timestamp ?? e.init_timestamp } as EventModel;
+      return { ...e, session_id: p.sessionId } as EventModel;
     });
+    const { events } = checkBatch({ events: named });
     const inserted = store.write(p.projectId, { events });
     return { status: 'Success', received: events.length, inserted };
   });
 
-  app.post('/v2/create_agent', { schema: { body: agentBody } }, async (request: FastifyRequest<{ Body: { id: string; name: string } }>) => {
-    const p = await sessionPrincipal(request);
+  app.post('/v2/create_agent', { schema: { body: agentBody }, config: { auth: 'session' } }, async (request: FastifyRequest<{ Body: { id: string; name: string } }>) => {
+    const p = request.principal as Required<Principal>;
     store.write(p.projectId, { agents: [{ id: request.body.id, name: request.body.name, session_id: p.sessionId }] });
     return { status: 'Success' };
   });
 
-  app.post('/v2/reauthorize_jwt', { schema: { body: reauthorizeBody } }, async (request: FastifyRequest<{ Body: { session_id: string } }>) => {
-    const projectId = keyProject(request);
+  app.post('/v2/reauthorize_jwt', { schema: { body: reauthorizeBody }, config: { auth: 'key' } }, async (request: FastifyRequest<{ Body: { session_id: string } }>) => {
+    const projectId = request.principal!.projectId;
     const id = request.body.session_id.toLowerCase();
     if (!store.getSession(projectId, id)) throw notFound(`No session ${id} in this project`);
     return { status: 'Success', jwt: await auth.sessionToken(projectId, id) };
@@ -188,11 +242,12 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return stats;
   });
 
-  app.get('/v2/sessions/:id/export', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v2/sessions/:id/export', async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
     const { projectId, id } = sessionParam(request);
-    const out = store.exportSession(projectId, id);
-    if (!out) throw notFound(`No session ${id} in this project`);
-    return out;
+    const chunks = store.exportSessionJson(projectId, id);
+    if (!chunks) throw notFound(`No session ${id} in this project`);
+    // Streamed page by page: a session of any size is exported in bounded memory.
+    return reply.type('application/json; charset=utf-8').send(Readable.from(chunks));
   });
 
   app.get('/v2/overview', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) => {
@@ -202,7 +257,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return store.overview(projectId, new Date(Date.now() - (days - 1) * 86_400_000));
   });
 
-  app.post('/v3/auth/token', { schema: { body: tokenBody } }, async (request: FastifyRequest<{ Body: { api_key: string } }>) => {
+  app.post('/v3/auth/token', { schema: { body: tokenBody }, bodyLimit: 4096 }, async (request: FastifyRequest<{ Body: { api_key: string } }>) => {
     const projectId = auth.projectFromKey(request.body.api_key);
     return { token: await auth.projectToken(projectId), project_id: projectId };
   });
@@ -210,28 +265,25 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
   await app.register(async (otlp) => {
     otlp.removeAllContentTypeParsers();
     otlp.addContentTypeParser(['application/json', 'application/x-protobuf'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    otlp.post('/v1/traces', async (request: FastifyRequest<{ Body: Buffer }>, reply: FastifyReply) => {
-      const header = request.headers['x-agentops-api-key'];
-      const projectId = header !== undefined ? keyProject(request) : (await auth.fromBearer(request.headers.authorization)).projectId;
-      let body = request.body;
-      const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
-      if (encoding === 'gzip') body = gunzipBody(body, bodyLimit);
-      else if (encoding !== 'identity') throw new HttpError(415, `Unsupported Content-Encoding ${encoding}`);
-      let spans;
-      if (String(request.headers['content-type']).startsWith('application/x-protobuf')) spans = decodeOtlpProtobuf(body);
-      else {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body.toString('utf8'));
-        } catch (e) {
-          throw badRequest(`Malformed JSON body: ${(e as Error).message}`);
-        }
-        spans = decodeOtlpJson(parsed);
+    otlp.post('/v1/traces', { config: { auth: 'key-or-bearer' } }, async (request: FastifyRequest<{ Body: Buffer }>, reply: FastifyReply) => {
+      const principal = request.principal!;
+      const projectId = principal.projectId;
+      const decoded = await decoder.decode({
+        body: request.body,
+        contentType: String(request.headers['content-type'] ?? ''),
+        encoding: String(request.headers['content-encoding'] ?? 'identity'),
+        bodyLimit,
+        maxSpans: LIMITS.eventsPerRequest,
+      });
+      const batch = checkBatch(decoded, { sessions: 'spans (sessions)', events: 'spans (events)' });
+      const touched = new Set([...batch.sessions.map((s) => s.session_id), ...batch.events.map((e) => e.session_id), ...batch.agents.map((a) => a.session_id)]);
+      for (const id of touched) {
+        // A session token writes only into its own session.
+        if (principal.sessionId && id !== principal.sessionId) throw notFound(`No session ${id} for this token (it is scoped to session ${principal.sessionId})`);
+        assertSessionFree(projectId, id);
       }
-      const batch = convertSpans(spans);
-      for (const s of batch.sessions) assertSessionFree(projectId, s.session_id);
-      for (const e of batch.events) assertSessionFree(projectId, e.session_id);
-      store.write(projectId, batch);
+      // Spans add tags, never remove them: a span of a joining process or one without tags says nothing of the rest.
+      store.write(projectId, batch, { joinTags: true });
       reply.header('content-type', 'application/json');
       return { partialSuccess: {} };
     });
@@ -239,6 +291,9 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
 
   registerDashboard(app);
   for (const plugin of options.plugins ?? []) await plugin(app, { store, auth });
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    await decoder.close();
+    store.close();
+  });
   return { app, store, auth };
 }

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
-import type { AttributeValue, Attributes, SpanLike } from '@agentops/model';
+import { convertSpans, LIMITS, type AttributeValue, type Attributes, type ConvertedBatch, type SpanLike } from '@agentops/model';
 import { badRequest } from './errors.js';
 
 // The part of the OTLP trace protocol the server reads (opentelemetry/proto/trace/v1, common/v1, resource/v1).
@@ -118,7 +118,7 @@ function obj(v: unknown, path: string): Obj {
 }
 
 /** Turns an `ExportTraceServiceRequest` (already a plain object) into spans the converter reads. */
-function toSpans(request: unknown, id: IdDecoder): SpanLike[] {
+function toSpans(request: unknown, id: IdDecoder, maxSpans: number): SpanLike[] {
   const spans: SpanLike[] = [];
   const root = obj(request, 'body');
   arrayAt(root, 'resourceSpans', 'body').forEach((rs, i) => {
@@ -131,6 +131,7 @@ function toSpans(request: unknown, id: IdDecoder): SpanLike[] {
       const scopeName = s.scope ? String(obj(s.scope, `${sPath}.scope`).name ?? '') : undefined;
       arrayAt(s, 'spans', sPath).forEach((sp, k) => {
         const p = `${sPath}.spans[${k}]`;
+        if (spans.length >= maxSpans) throw tooLarge(`body holds more than the ${maxSpans} spans a request may carry`);
         const span = obj(sp, p);
         const traceId = id(span.traceId, `${p}.traceId`);
         const spanId = id(span.spanId, `${p}.spanId`);
@@ -163,13 +164,15 @@ function toSpans(request: unknown, id: IdDecoder): SpanLike[] {
   return spans;
 }
 
+const tooLarge = (message: string) => Object.assign(new Error(message), { statusCode: 413 });
+
 /** OTLP/HTTP JSON. */
-export function decodeOtlpJson(body: unknown): SpanLike[] {
-  return toSpans(body, hexId);
+export function decodeOtlpJson(body: unknown, maxSpans: number = LIMITS.eventsPerRequest): SpanLike[] {
+  return toSpans(body, hexId, maxSpans);
 }
 
 /** OTLP/HTTP protobuf. */
-export function decodeOtlpProtobuf(body: Buffer): SpanLike[] {
+export function decodeOtlpProtobuf(body: Buffer, maxSpans: number = LIMITS.eventsPerRequest): SpanLike[] {
   let message;
   try {
     message = ExportRequest.decode(body);
@@ -177,7 +180,7 @@ export function decodeOtlpProtobuf(body: Buffer): SpanLike[] {
     throw badRequest(`Malformed protobuf: ${(e as Error).message}`);
   }
   const plain = ExportRequest.toObject(message, { longs: String, bytes: String, defaults: false, arrays: true, oneofs: false });
-  return toSpans(plain, base64Id);
+  return toSpans(plain, base64Id, maxSpans);
 }
 
 /** Undoes `Content-Encoding: gzip` with a cap on the inflated size. */
@@ -186,7 +189,36 @@ export function gunzipBody(body: Buffer, limit: number): Buffer {
     return gunzipSync(body, { maxOutputLength: limit });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_BUFFER_TOO_LARGE') throw Object.assign(new Error('Request body is too large'), { statusCode: 413 });
+    if (err.code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(`Request body is too large (limit ${limit} bytes after inflation)`);
     throw badRequest('Malformed gzip body');
   }
+}
+
+/** What the decoder is asked to do with one OTLP request body. */
+export interface OtlpRequest {
+  body: Uint8Array;
+  contentType: string;
+  encoding: string;
+  bodyLimit: number;
+  maxSpans: number;
+}
+
+/** Inflates, parses and converts one OTLP body; throws errors carrying the HTTP status to answer. */
+export function decodeOtlpRequest(req: OtlpRequest): ConvertedBatch {
+  let body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+  const encoding = req.encoding.toLowerCase();
+  if (encoding === 'gzip') body = gunzipBody(body, req.bodyLimit);
+  else if (encoding !== 'identity') throw Object.assign(new Error(`Unsupported Content-Encoding ${encoding}`), { statusCode: 415 });
+  let spans: SpanLike[];
+  if (req.contentType.startsWith('application/x-protobuf')) spans = decodeOtlpProtobuf(body, req.maxSpans);
+  else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      throw badRequest(`Malformed JSON body: ${(e as Error).message}`);
+    }
+    spans = decodeOtlpJson(parsed, req.maxSpans);
+  }
+  return convertSpans(spans);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -77,9 +77,10 @@ CREATE TABLE IF NOT EXISTS events (
   cache_read_tokens INTEGER,
   reasoning_tokens INTEGER,
   data TEXT NOT NULL,
-  PRIMARY KEY (project_id, id)
+  PRIMARY KEY (project_id, session_id, id)
 );
 CREATE INDEX IF NOT EXISTS events_by_session ON events (project_id, session_id, init_timestamp);
+CREATE INDEX IF NOT EXISTS events_by_session_type ON events (project_id, session_id, event_type, init_timestamp, id);
 CREATE INDEX IF NOT EXISTS events_by_time ON events (project_id, init_timestamp);
 CREATE TABLE IF NOT EXISTS agents (
   project_id TEXT NOT NULL,
@@ -89,6 +90,64 @@ CREATE TABLE IF NOT EXISTS agents (
   PRIMARY KEY (project_id, id)
 );
 `;
+
+/** Version 1: events are identified by (project, session, id), not (project, id). */
+const SCHEMA_VERSION = 1;
+
+/** Moves a schema-0 events table aside (its primary key lacks the session), to be copied after SCHEMA ran. */
+function migrate(db: Database.Database): void {
+  if ((db.pragma('user_version', { simple: true }) as number) >= SCHEMA_VERSION) return;
+  const cols = db.prepare('PRAGMA table_info(events)').all() as Array<{ name: string; pk: number }>;
+  if (cols.length === 0 || cols.some((c) => c.name === 'session_id' && c.pk > 0)) return;
+  db.exec('DROP INDEX IF EXISTS events_by_session; DROP INDEX IF EXISTS events_by_time; ALTER TABLE events RENAME TO events_v0;');
+}
+
+/** Lock files this process holds, and how many stores of it use each (tests open two on one file). */
+const heldLocks = new Map<string, number>();
+
+function releaseLock(lockFile: string): void {
+  const n = (heldLocks.get(lockFile) ?? 1) - 1;
+  if (n > 0) heldLocks.set(lockFile, n);
+  else {
+    heldLocks.delete(lockFile);
+    rmSync(lockFile, { force: true });
+  }
+}
+
+/** The lock file of a server's database: refused while another live process holds it. */
+function takeLock(lockFile: string): string {
+  const held = heldLocks.get(lockFile);
+  if (held) {
+    heldLocks.set(lockFile, held + 1);
+    return lockFile;
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      heldLocks.set(lockFile, 1);
+      return lockFile;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lockFile, 'utf8'));
+      let alive = false;
+      try {
+        alive = Number.isInteger(pid) && pid > 0 && (process.kill(pid, 0), true);
+      } catch (err) {
+        alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+      if (alive) {
+        throw new Error(
+          `another AgentOps server (pid ${pid}) is using ${lockFile.slice(0, -5)}: one server process per SQLite file is supported (stop it, or give this one another --db)`,
+        );
+      }
+      rmSync(lockFile, { force: true }); // left by a process that died
+    }
+  }
+  throw new Error(`could not lock ${lockFile}`);
+}
+
+/** Events per page of an export: at most 64 × the 1 MiB an event may hold in memory at once. */
+const EXPORT_PAGE = 64;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key.toLowerCase()).digest('hex');
@@ -105,14 +164,24 @@ export class Store {
   readonly db: Database.Database;
   private readonly st;
 
-  constructor(file: string) {
+  private readonly lockFile: string | undefined;
+
+  /**
+   * `exclusive`: this process is the server of the file. One server process per SQLite file is what is
+   * supported (several replicas need a shared database server): a second one is refused with a clear error.
+   */
+  constructor(file: string, options: { exclusive?: boolean } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.lockFile = options.exclusive && file !== ':memory:' ? takeLock(`${path.resolve(file)}.lock`) : undefined;
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives an application crash; only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
     this.db.exec(SCHEMA);
+    if (this.db.pragma('user_version', { simple: true }) === 0) this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.copyOldEvents();
     const db = this.db;
     this.st = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -123,18 +192,26 @@ export class Store {
       keyByHash: db.prepare<[string], { key_hash: string; project_id: string }>('SELECT key_hash, project_id FROM api_keys WHERE key_hash = ?'),
       insertKey: db.prepare('INSERT INTO api_keys (key_hash, project_id, created_at) VALUES (?, ?, ?) ON CONFLICT(key_hash) DO NOTHING'),
       sessionOwner: db.prepare<[string], { project_id: string }>('SELECT project_id FROM sessions WHERE session_id = ?'),
+      // The merge rule of SPEC §6: tags only grow through a join (create_session of a known id, an inherited
+      // span), the session's own update replaces them; an end is taken only from an end, never undone, the
+      // latest end wins; the earliest start wins; a missing start keeps the known one.
       upsertSession: db.prepare(`
         INSERT INTO sessions (project_id, session_id, init_timestamp, end_timestamp, end_state, end_state_reason, tags, host_env, video)
-        VALUES (@project_id, @session_id, @init_timestamp, @end_timestamp, @end_state, @end_state_reason, @tags, @host_env, @video)
+        VALUES (@project_id, @session_id, COALESCE(@init_timestamp, @now), @end_timestamp, @end_state, @end_state_reason, @tags, @host_env, @video)
         ON CONFLICT(project_id, session_id) DO UPDATE SET
-          init_timestamp = MIN(init_timestamp, excluded.init_timestamp),
-          end_timestamp = CASE WHEN @is_inherited AND end_timestamp IS NOT NULL THEN end_timestamp
-                               ELSE COALESCE(excluded.end_timestamp, end_timestamp) END,
-          end_state = CASE WHEN @is_inherited AND end_state IS NOT NULL THEN end_state
-                           ELSE COALESCE(excluded.end_state, end_state) END,
-          end_state_reason = CASE WHEN @is_inherited AND end_state IS NOT NULL THEN end_state_reason
-                                  ELSE COALESCE(excluded.end_state_reason, end_state_reason) END,
-          tags = CASE WHEN @has_tags THEN excluded.tags ELSE tags END,
+          init_timestamp = CASE WHEN @init_timestamp IS NULL THEN init_timestamp ELSE MIN(init_timestamp, @init_timestamp) END,
+          end_state = CASE WHEN @end_timestamp IS NULL OR @is_inherited THEN end_state
+                           WHEN end_timestamp IS NULL OR @end_timestamp >= end_timestamp THEN excluded.end_state
+                           ELSE end_state END,
+          end_state_reason = CASE WHEN @end_timestamp IS NULL OR @is_inherited THEN end_state_reason
+                                  WHEN end_timestamp IS NULL OR @end_timestamp >= end_timestamp THEN excluded.end_state_reason
+                                  ELSE end_state_reason END,
+          end_timestamp = CASE WHEN @end_timestamp IS NULL OR @is_inherited THEN end_timestamp
+                               WHEN end_timestamp IS NULL THEN @end_timestamp
+                               ELSE MAX(end_timestamp, @end_timestamp) END,
+          tags = CASE WHEN NOT @has_tags THEN tags
+                      WHEN @merge_tags THEN (SELECT json_group_array(value) FROM (SELECT value FROM json_each(sessions.tags) UNION SELECT value FROM json_each(excluded.tags)))
+                      ELSE excluded.tags END,
           host_env = CASE WHEN @is_inherited THEN COALESCE(host_env, excluded.host_env) ELSE COALESCE(excluded.host_env, host_env) END,
           video = COALESCE(excluded.video, video)`),
       ensureSession: db.prepare(`
@@ -144,30 +221,45 @@ export class Store {
         INSERT INTO events (project_id, id, session_id, event_type, init_timestamp, end_timestamp, agent_id, model, cost,
                             prompt_tokens, completion_tokens, cache_read_tokens, reasoning_tokens, data)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(project_id, id) DO NOTHING`),
+        ON CONFLICT(project_id, session_id, id) DO NOTHING`),
       upsertAgent: db.prepare(`
         INSERT INTO agents (project_id, id, session_id, name) VALUES (?, ?, ?, ?)
         ON CONFLICT(project_id, id) DO UPDATE SET name = excluded.name`),
       getSession: db.prepare<[string, string], Record<string, unknown>>('SELECT * FROM sessions WHERE project_id = ? AND session_id = ?'),
       stats: db.prepare<[string, string], Record<string, number | null>>(`
         SELECT COUNT(*) AS events,
-               COALESCE(SUM(cost), 0) AS cost,
-               COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
-               COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
-               COALESCE(SUM(cache_read_tokens), 0) AS cache_read_tokens,
-               COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens,
+               TOTAL(cost) AS cost,
+               TOTAL(prompt_tokens) AS prompt_tokens,
+               TOTAL(completion_tokens) AS completion_tokens,
+               TOTAL(cache_read_tokens) AS cache_read_tokens,
+               TOTAL(reasoning_tokens) AS reasoning_tokens,
                SUM(event_type = 'llms') AS llms, SUM(event_type = 'actions') AS actions,
                SUM(event_type = 'tools') AS tools, SUM(event_type = 'errors') AS errors
         FROM events WHERE project_id = ? AND session_id = ?`),
       events: db.prepare<[string, string], { event_type: EventType; data: string }>(
         'SELECT event_type, data FROM events WHERE project_id = ? AND session_id = ? ORDER BY init_timestamp, id',
       ),
+      eventsPage: db.prepare<[string, string, string, string, string, string, number], { data: string; init_timestamp: string; id: string }>(
+        `SELECT data, init_timestamp, id FROM events WHERE project_id = ? AND session_id = ? AND event_type = ?
+           AND (init_timestamp > ? OR (init_timestamp = ? AND id > ?)) ORDER BY init_timestamp, id LIMIT ?`,
+      ),
       agents: db.prepare<[string, string], { id: string; name: string }>('SELECT id, name FROM agents WHERE project_id = ? AND session_id = ?'),
     };
   }
 
+  /** Events kept from a store of schema 0 (one id per project), moved into the per-session table. */
+  private copyOldEvents(): void {
+    const old = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'events_v0'").get();
+    if (!old) return;
+    this.db.transaction(() => {
+      this.db.exec('INSERT OR IGNORE INTO events SELECT * FROM events_v0; DROP TABLE events_v0;');
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
   close(): void {
     this.db.close();
+    if (this.lockFile) releaseLock(this.lockFile);
   }
 
   /** A value kept across restarts, created by `make` the first time. */
@@ -216,19 +308,23 @@ export class Store {
     return this.st.sessionOwner.get(sessionId)?.project_id;
   }
 
-  private sessionParams(projectId: string, s: SessionModel, hasTags: boolean) {
+  private sessionParams(projectId: string, s: SessionModel, mergeTags: boolean) {
+    const ended = s.end_timestamp != null;
     return {
       project_id: projectId,
       session_id: s.session_id,
-      init_timestamp: s.init_timestamp,
+      init_timestamp: s.init_timestamp ?? null,
+      now: new Date().toISOString(),
       end_timestamp: s.end_timestamp ?? null,
-      end_state: s.end_state ?? null,
-      end_state_reason: s.end_state_reason ?? null,
+      // A session without an end is running, whatever end state a client sent with it.
+      end_state: ended ? (s.end_state ?? 'Indeterminate') : null,
+      end_state_reason: ended ? (s.end_state_reason ?? null) : null,
       tags: JSON.stringify(s.tags ?? []),
       host_env: s.host_env ? JSON.stringify(s.host_env) : null,
       video: s.video ?? null,
       is_inherited: s.inherited ? 1 : 0,
-      has_tags: hasTags ? 1 : 0,
+      has_tags: Array.isArray(s.tags) ? 1 : 0,
+      merge_tags: mergeTags || s.inherited ? 1 : 0,
     };
   }
 
@@ -265,13 +361,17 @@ export class Store {
   }
 
   /**
-   * Writes a batch in one transaction: sessions (upsert; a joined session's end never overrides the
-   * original's), events (idempotent by id), agents (upsert). `sessionTags` says whether each session's tags
-   * are authoritative (true for the SDK; for OTLP, only when the span carried tags).
+   * Writes a batch in one transaction: sessions (merged, see `upsertSession`), events (idempotent by id within
+   * their session), agents (upsert). `joinTags`: the sessions' tags are added to the known ones (a join through
+   * create_session), not put in their place (the session's own update).
    */
-  write(projectId: string, batch: { sessions?: readonly SessionModel[]; events?: readonly EventModel[]; agents?: readonly AgentModel[] }): number {
+  write(
+    projectId: string,
+    batch: { sessions?: readonly SessionModel[]; events?: readonly EventModel[]; agents?: readonly AgentModel[] },
+    options: { joinTags?: boolean } = {},
+  ): number {
     return this.db.transaction(() => {
-      for (const s of batch.sessions ?? []) this.st.upsertSession.run(this.sessionParams(projectId, s, true));
+      for (const s of batch.sessions ?? []) this.st.upsertSession.run(this.sessionParams(projectId, s, options.joinTags === true));
       const n = this.insertEvents(projectId, batch.events ?? []);
       for (const a of batch.agents ?? []) this.st.upsertAgent.run(projectId, a.id, a.session_id, a.name);
       return n;
@@ -289,7 +389,7 @@ export class Store {
     const r = this.st.stats.get(projectId, sessionId)!;
     const n = (k: string) => Number(r[k] ?? 0);
     const duration =
-      session.end_timestamp && session.init_timestamp ? Date.parse(session.end_timestamp) - Date.parse(session.init_timestamp) : null;
+      session.end_timestamp && session.init_timestamp ? Math.max(0, Date.parse(session.end_timestamp) - Date.parse(session.init_timestamp)) : null;
     return {
       session_id: sessionId,
       cost: formatCost(n('cost')),
@@ -304,6 +404,38 @@ export class Store {
       duration_ms: duration,
       end_state: session.end_state ?? null,
     };
+  }
+
+  /**
+   * The export of a session as JSON text in chunks, read page by page (by type, then time and id), so that a
+   * session of any size is exported in bounded memory. Undefined when there is no such session.
+   */
+  exportSessionJson(projectId: string, sessionId: string): Iterable<string> | undefined {
+    const session = this.getSession(projectId, sessionId);
+    if (!session) return undefined;
+    const stats = this.stats(projectId, sessionId)!;
+    const agents = this.st.agents.all(projectId, sessionId);
+    const page = this.st.eventsPage;
+    return (function* () {
+      yield `{"session":${JSON.stringify(session)},"stats":${JSON.stringify(stats)},"agents":${JSON.stringify(agents)}`;
+      for (const type of EVENT_TYPES) {
+        yield `,${JSON.stringify(type)}:[`;
+        let first = true;
+        let cursor = { t: '', id: '' };
+        for (;;) {
+          const rows = page.all(projectId, sessionId, type, cursor.t, cursor.t, cursor.id, EXPORT_PAGE);
+          if (rows.length === 0) break;
+          const parts = rows.map((r) => r.data);
+          yield (first ? '' : ',') + parts.join(',');
+          first = false;
+          const last = rows[rows.length - 1];
+          cursor = { t: last.init_timestamp, id: last.id };
+          if (rows.length < EXPORT_PAGE) break;
+        }
+        yield ']';
+      }
+      yield '}';
+    })();
   }
 
   exportSession(projectId: string, sessionId: string) {
@@ -321,8 +453,8 @@ export class Store {
       (
         this.db
           .prepare(
-            `SELECT substr(init_timestamp, 1, 10) AS day, COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
-                    COALESCE(SUM(completion_tokens), 0) AS completion_tokens, SUM(event_type = 'llms') AS llm_calls
+            `SELECT substr(init_timestamp, 1, 10) AS day, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS prompt_tokens,
+                    TOTAL(completion_tokens) AS completion_tokens, SUM(event_type = 'llms') AS llm_calls
              FROM events WHERE project_id = ? AND init_timestamp >= ? GROUP BY day`,
           )
           .all(projectId, from) as Array<Record<string, number | string>>
@@ -350,8 +482,8 @@ export class Store {
     }
     const models = this.db
       .prepare(
-        `SELECT model, COUNT(*) AS calls, COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
-                COALESCE(SUM(completion_tokens), 0) AS completion_tokens
+        `SELECT model, COUNT(*) AS calls, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS prompt_tokens,
+                TOTAL(completion_tokens) AS completion_tokens
          FROM events WHERE project_id = ? AND event_type = 'llms' AND init_timestamp >= ? GROUP BY model ORDER BY cost DESC, calls DESC LIMIT 50`,
       )
       .all(projectId, from) as Overview['models'];
@@ -361,7 +493,7 @@ export class Store {
   listSessions(projectId: string, q: SessionQuery): SessionListItem[] {
     const where = ['s.project_id = @project'];
     if (q.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = @tag)');
-    if (q.endState !== undefined) where.push(q.endState === 'Running' ? 's.end_state IS NULL' : 's.end_state = @endState');
+    if (q.endState !== undefined) where.push(q.endState === 'Running' ? 's.end_timestamp IS NULL' : 's.end_timestamp IS NOT NULL AND s.end_state = @endState');
     if (q.before !== undefined) {
       where.push(q.beforeId !== undefined ? '(s.init_timestamp < @before OR (s.init_timestamp = @before AND s.session_id < @beforeId))' : 's.init_timestamp < @before');
     }
@@ -372,9 +504,9 @@ export class Store {
       .prepare(
         `SELECT s.*,
                 (SELECT COUNT(*) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS events,
-                (SELECT COALESCE(SUM(cost), 0) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS cost,
+                (SELECT TOTAL(cost) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS cost,
                 (SELECT COUNT(*) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id AND e.event_type = 'llms') AS llm_calls,
-                (SELECT COALESCE(SUM(COALESCE(prompt_tokens, 0) + COALESCE(completion_tokens, 0)), 0) FROM events e
+                (SELECT TOTAL(prompt_tokens) + TOTAL(completion_tokens) FROM events e
                   WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS total_tokens
          FROM sessions s
          WHERE ${where.join(' AND ')}
@@ -410,8 +542,9 @@ function rowToSession(row: Record<string, unknown>): StoredSession {
     session_id: String(row.session_id),
     init_timestamp: String(row.init_timestamp),
     end_timestamp: (row.end_timestamp as string | null) ?? null,
-    end_state: (row.end_state as EndState | null) ?? null,
-    end_state_reason: (row.end_state_reason as string | null) ?? null,
+    // Without an end it is running, whatever end state was stored with it.
+    end_state: row.end_timestamp ? ((row.end_state as EndState | null) ?? null) : null,
+    end_state_reason: row.end_timestamp ? ((row.end_state_reason as string | null) ?? null) : null,
     tags: JSON.parse(String(row.tags ?? '[]')) as string[],
     host_env: row.host_env ? (JSON.parse(String(row.host_env)) as Record<string, unknown>) : null,
     video: (row.video as string | null) ?? null,

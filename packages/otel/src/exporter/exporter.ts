@@ -87,8 +87,12 @@ export class AgentOpsExporter implements SpanExporter, AgentOpsExporterHooks {
     await Promise.all(
       groups.map(async (g) => {
         try {
-          const cost = await deliverGroup(this.api, g, (id, m) => this.ensureSession(id, m));
-          if (cost !== undefined) this.listener?.onSessionCost?.(g.sessionId, cost);
+          const r = await deliverGroup(this.api, g, (id, m) => this.ensureSession(id, m));
+          if (r.refused > 0) {
+            this.dropped += r.refused;
+            this.report(new Error(`the server refused them: ${r.refusal}`), r.refused);
+          }
+          if (r.cost !== undefined) this.listener?.onSessionCost?.(g.sessionId, r.cost);
           if (g.ended) this.starts.delete(g.sessionId);
         } catch (e) {
           // The exporter counts its own drops per event, so the processor is told the batch is done.
