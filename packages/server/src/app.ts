@@ -172,7 +172,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     store.write(projectId, { sessions: [session] }, { joinTags: true });
     return {
       status: 'Success',
-      jwt: await auth.sessionToken(projectId, session.session_id),
+      jwt: await auth.sessionToken(projectId, session.session_id, String(request.headers['x-agentops-api-key'])),
       session_url: sessionUrl(request, session.session_id),
       project_id: projectId,
     };
@@ -210,7 +210,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     const projectId = request.principal!.projectId;
     const id = request.body.session_id.toLowerCase();
     if (!store.getSession(projectId, id)) throw notFound(`No session ${id} in this project`);
-    return { status: 'Success', jwt: await auth.sessionToken(projectId, id) };
+    return { status: 'Success', jwt: await auth.sessionToken(projectId, id, String(request.headers['x-agentops-api-key'])) };
   });
 
   app.get('/v2/sessions', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) => {
@@ -259,7 +259,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
 
   app.post('/v3/auth/token', { schema: { body: tokenBody }, bodyLimit: 4096 }, async (request: FastifyRequest<{ Body: { api_key: string } }>) => {
     const projectId = auth.projectFromKey(request.body.api_key);
-    return { token: await auth.projectToken(projectId), project_id: projectId };
+    return { token: await auth.projectToken(projectId, request.body.api_key), project_id: projectId };
   });
 
   await app.register(async (otlp) => {

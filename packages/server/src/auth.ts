@@ -1,7 +1,7 @@
 import { isUuid } from '@agentops/model';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { badRequest, unauthorized } from './errors.js';
-import type { Store } from './store.js';
+import { badRequest, HttpError, unauthorized } from './errors.js';
+import { hashApiKey, type Store } from './store.js';
 
 /** What a request is allowed to touch. */
 export interface Principal {
@@ -33,12 +33,16 @@ export class Auth {
     return project;
   }
 
-  async sessionToken(projectId: string, sessionId: string): Promise<string> {
-    return this.sign({ project_id: projectId, session_id: sessionId, typ: 'session' });
+  /**
+   * A token names the key it was made with (its hash), so it stops working when that key or its project is
+   * deleted, not only when it expires.
+   */
+  async sessionToken(projectId: string, sessionId: string, apiKey: string): Promise<string> {
+    return this.sign({ project_id: projectId, session_id: sessionId, typ: 'session', kh: hashApiKey(apiKey) });
   }
 
-  async projectToken(projectId: string): Promise<string> {
-    return this.sign({ project_id: projectId, typ: 'project' });
+  async projectToken(projectId: string, apiKey: string): Promise<string> {
+    return this.sign({ project_id: projectId, typ: 'project', kh: hashApiKey(apiKey) });
   }
 
   private sign(claims: Record<string, string>): Promise<string> {
@@ -55,9 +59,11 @@ export class Auth {
     if (!m) throw unauthorized('Missing bearer token (Authorization: Bearer <jwt>)');
     try {
       const { payload } = await jwtVerify(m[1], this.secret, { algorithms: ['HS256'] });
-      if (typeof payload.project_id !== 'string') throw unauthorized('Invalid token');
+      if (typeof payload.project_id !== 'string' || typeof payload.kh !== 'string') throw unauthorized('Invalid token');
+      if (!this.store.keyHashBelongs(payload.kh, payload.project_id)) throw unauthorized('Revoked token: its API key or project was deleted');
       return { projectId: payload.project_id, sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined };
     } catch (e) {
+      if (e instanceof HttpError) throw e;
       if (e instanceof errors.JWTExpired) throw unauthorized('Expired token');
       throw unauthorized('Invalid token');
     }

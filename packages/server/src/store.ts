@@ -303,6 +303,16 @@ export class Store {
     return timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex')) ? row.project_id : undefined;
   }
 
+  /** True while the key of that hash exists and belongs to that project (tokens name the key they came from). */
+  keyHashBelongs(keyHash: string, projectId: string): boolean {
+    return this.st.keyByHash.get(keyHash)?.project_id === projectId;
+  }
+
+  /** Deletes an API key: it and every token made with it stop working. */
+  deleteApiKey(apiKey: string): boolean {
+    return this.db.prepare('DELETE FROM api_keys WHERE key_hash = ?').run(hashApiKey(apiKey)).changes > 0;
+  }
+
   /** The project a session id belongs to, if any. */
   sessionOwner(sessionId: string): string | undefined {
     return this.st.sessionOwner.get(sessionId)?.project_id;
