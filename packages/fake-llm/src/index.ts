@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A fake model server on loopback that answers like the OpenAI and Anthropic APIs, JSON and SSE, with
  * deterministic content and token counts. Special model names make it misbehave:
  * `error-429`, `error-500` (an API error), `midstream-error` (the stream breaks after a few chunks),
- * `slow` (chunks 20 ms apart, to abort mid-way).
+ * `slow` (chunks 20 ms apart, to abort mid-way), `hostile-usage` (usage out of every range: 2e12 prompt tokens,
+ * -50 completion tokens, a 5,000-character model name), `invalid-json` (a 200 whose body is not JSON).
  */
 export interface FakeLlmOptions {
   /** Chunks a streamed answer is split into. Default 8. */
@@ -88,8 +89,14 @@ function chat(res: http.ServerResponse, body: Obj, chunks: number) {
   const id = `chatcmpl-fake${Date.now()}`;
   const created = Math.floor(Date.now() / 1000);
   const answer = chatAnswer(body);
-  const prompt = tokensOf(body.messages);
-  const completion = tokensOf(answer.content ?? answer.toolCalls);
+  if (model === 'invalid-json') {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${Date.now()}` });
+    res.end('{"id": "chatcmpl-broken", "choices": [');
+    return;
+  }
+  const hostile = model === 'hostile-usage';
+  const prompt = hostile ? 2e12 : tokensOf(body.messages);
+  const completion = hostile ? -50 : tokensOf(answer.content ?? answer.toolCalls);
   const usage = {
     prompt_tokens: prompt,
     completion_tokens: completion,
@@ -98,7 +105,7 @@ function chat(res: http.ServerResponse, body: Obj, chunks: number) {
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
   const finish = answer.toolCalls ? 'tool_calls' : 'stop';
-  const responseModel = model.startsWith('gpt-4o-mini') ? 'gpt-4o-mini-2024-07-18' : model;
+  const responseModel = hostile ? `hostile-${'m'.repeat(5000)}` : model.startsWith('gpt-4o-mini') ? 'gpt-4o-mini-2024-07-18' : model;
   if (body.stream !== true) {
     sendJson(res, 200, {
       id,
