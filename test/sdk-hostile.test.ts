@@ -29,6 +29,13 @@ describe('the SDK against hostile answers', () => {
     expect(hostile.model.length).toBeLessThanOrEqual(1000);
     expect(hostile.agentops_adjusted.join('\n')).toMatch(/prompt_tokens: 2000000000000 was clamped to 1000000000000/);
     expect(Number(exp.stats.cost)).toBeGreaterThanOrEqual(0);
+    // A 200 whose body is not JSON: the app gets the client's own error, AgentOps an LLM event and an error event.
+    expect(out.failure).toBe('SyntaxError');
+    const failed = exp.llms.find((l: { model: string }) => l.model === 'invalid-json');
+    expect(failed).toBeDefined();
+    expect(exp.errors.map((e: { error_type: string; trigger_event_id: string }) => [e.error_type, e.trigger_event_id])).toContainEqual(['SyntaxError', failed.id]);
+    // A stream created and never read is still a call: its LLM event is there, ended with the session.
+    expect(exp.llms.filter((l: { model: string }) => l.model?.startsWith('gpt-4o-mini'))).toHaveLength(1);
   });
 });
 
@@ -65,6 +72,65 @@ describe('a batch the server refuses as a whole', () => {
     } finally {
       await agentops.shutdown();
       proxy.close();
+    }
+  });
+});
+
+describe('answers that are not what an AgentOps API says', () => {
+  async function fakeApi(onEvents: (res: import('node:http').ServerResponse, sent: { bytes: number }) => void) {
+    const http = await import('node:http');
+    const sent = { bytes: 0 };
+    const srv = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/v2/create_session') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'Success', jwt: 'j' }));
+        else if (req.url === '/v2/create_events') onEvents(res, sent);
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', token_cost: '0.000000' }));
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return { srv, sent, url: `http://127.0.0.1:${(srv.address() as { port: number }).port}` };
+  }
+
+  it('a 200 saying {"status":"Failure"} is a refusal: the events are counted as dropped', async () => {
+    const agentops = await import('@agentops/otel');
+    const api = await fakeApi((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"Failure"}'));
+    try {
+      const s = agentops.init({ apiKey: server.apiKey, endpoint: api.url, logLevel: 'silent', maxWaitTime: 50 });
+      for (let i = 0; i < 3; i++) s.record(new agentops.ActionEvent({ actionType: `a${i}` }));
+      await s.endSession('Success');
+      expect(agentops.getDroppedEventCount()).toBe(4); // the three events and the session end behind them
+    } finally {
+      await agentops.shutdown();
+      api.srv.close();
+    }
+  });
+
+  it('a 300 MB answer is not read past 1 MiB: the events are counted as dropped, the app keeps its memory', async () => {
+    const agentops = await import('@agentops/otel');
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const api = await fakeApi((res, sent) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pump = () => {
+        while (sent.bytes < 300 * 1024 * 1024 && !res.destroyed) {
+          sent.bytes += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => undefined);
+      pump();
+    });
+    try {
+      const s = agentops.init({ apiKey: server.apiKey, endpoint: api.url, logLevel: 'silent', maxWaitTime: 50 });
+      s.record(new agentops.ActionEvent({ actionType: 'x' }));
+      await s.endSession('Success');
+      expect(agentops.getDroppedEventCount()).toBe(2); // the event and the session end behind it
+      expect(api.sent.bytes).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await agentops.shutdown();
+      api.srv.closeAllConnections();
+      api.srv.close();
     }
   });
 });

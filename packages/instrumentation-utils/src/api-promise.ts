@@ -11,6 +11,8 @@ interface ApiPromiseLike<T> extends Promise<T> {
   asResponse(): Promise<unknown>;
   /** Set by the clients' parse(), which then()/withResponse() call. */
   parsedPromise?: Promise<T>;
+  /** Reads and parses the response: where a 200 with a body that is not JSON fails. */
+  parse(): Promise<T>;
   [CALL_AWAITING_RAW_RESPONSE]?: LlmCall;
 }
 
@@ -57,7 +59,18 @@ function endOnRawResponseOnly(out: ApiPromiseLike<unknown>, call: LlmCall): void
   const proto = Object.getPrototypeOf(out) as ApiPromiseLike<unknown> & { [WRAPPED_AS_RESPONSE]?: true };
   if (proto[WRAPPED_AS_RESPONSE]) return;
   const asResponse = proto.asResponse;
+  const parse = proto.parse;
   Object.defineProperty(proto, WRAPPED_AS_RESPONSE, { value: true });
+  // A response that cannot be parsed (a 200 with invalid JSON) rejects only here, after responsePromise
+  // resolved: the call fails with the client's own error, which still reaches the app unchanged.
+  if (typeof parse === 'function') {
+    proto.parse = function (this: ApiPromiseLike<unknown>) {
+      const r = parse.call(this);
+      const call = this[CALL_AWAITING_RAW_RESPONSE];
+      if (call && !call.ended) r.then(undefined, (e: unknown) => call.fail(e));
+      return r;
+    };
+  }
   proto.asResponse = function (this: ApiPromiseLike<unknown>) {
     const r = asResponse.call(this);
     const awaiting = this[CALL_AWAITING_RAW_RESPONSE];

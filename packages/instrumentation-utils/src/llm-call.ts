@@ -43,6 +43,15 @@ export function contentJson(value: unknown, limit: number): string | undefined {
   }
 }
 
+/**
+ * Calls not ended yet (a stream the app never reads, a promise it never awaits), shared through a global so
+ * the SDK can end them with their session or at exit: every call becomes an event. Bounded: past
+ * {@link MAX_OPEN_CALLS}, the oldest is ended as incomplete.
+ */
+const OPEN_CALLS = Symbol.for('agentops.openLlmCalls');
+const MAX_OPEN_CALLS = 10_000;
+const openCalls: Set<LlmCall> = ((globalThis as { [OPEN_CALLS]?: Set<LlmCall> })[OPEN_CALLS] ??= new Set());
+
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
@@ -73,6 +82,18 @@ export class LlmCall {
     const parent = parentContext();
     this.span = tracer.startSpan(this.requestModel ? `${operation} ${this.requestModel}` : operation, { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
+    openCalls.add(this);
+    if (openCalls.size > MAX_OPEN_CALLS) openCalls.values().next().value?.endIncomplete();
+  }
+
+  /** The trace the call belongs to (a session's, when it runs in one). */
+  get traceId(): string {
+    return this.span.spanContext().traceId;
+  }
+
+  /** Ends a call whose result nobody consumed, marked `agentops.llm.incomplete`. */
+  endIncomplete(): void {
+    this.end({ 'agentops.llm.incomplete': true });
   }
 
   get ended(): boolean {
@@ -91,6 +112,7 @@ export class LlmCall {
   end(attributes: Attributes = {}): void {
     if (this.done) return;
     this.done = true;
+    openCalls.delete(this);
     if (this.firstTokenMs !== undefined) attributes[ATTR_LLM_TIME_TO_FIRST_TOKEN] = Math.round((this.firstTokenMs - this.startMs) * 1000) / 1000;
     const cost = computeLlmCost({
       model: str(attributes[GEN_AI_RESPONSE_MODEL]) ?? this.requestModel,

@@ -16,14 +16,26 @@ import { followChildProcesses } from './children.js';
 import { Session, type SessionHost, type StartSessionOptions } from './session.js';
 
 /** The AgentOps exporter when an API key is configured; none otherwise. */
-export function defaultExporter(cfg: ResolvedConfig): AgentOpsExporter | undefined {
-  return cfg.apiKey && !cfg.disabled ? new AgentOpsExporter({ endpoint: cfg.endpoint, apiKey: cfg.apiKey }) : undefined;
+export function defaultExporter(cfg: ResolvedConfig): SpanExporter | undefined {
+  if (!cfg.apiKey || cfg.disabled) return undefined;
+  // An endpoint that is not a URL was reported at init(): nothing is tried, everything is counted as dropped.
+  if (!cfg.endpointValid) return new DiscardingExporter(true);
+  return new AgentOpsExporter({ endpoint: cfg.endpoint, apiKey: cfg.apiKey });
 }
 
-/** Exporter used when there is nowhere to send spans (no API key): sessions still work locally. */
+/**
+ * Exporter used when there is nowhere to send spans: without an API key sessions still work locally (nothing
+ * is counted); with an endpoint that cannot be used, what would have been sent is counted as dropped.
+ */
 export class DiscardingExporter implements SpanExporter {
-  export(_spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
+  private dropped = 0;
+  constructor(private readonly countsDrops = false) {}
+  export(spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
+    if (this.countsDrops) this.dropped += spans.length;
     done({ code: ExportResultCode.SUCCESS });
+  }
+  getDroppedCount(): number {
+    return this.dropped;
   }
   async shutdown(): Promise<void> {}
 }
@@ -79,6 +91,7 @@ export class AgentOpsClient implements SessionHost {
         hasPending: () => this.processor.hasPending(),
         flush: (ms) => this.flush(ms),
         flushSync: () => this.processor.flushSync(),
+        abandon: () => this.processor.exporter.abandon?.(),
         skipAutoEndSession: cfg.skipAutoEndSession,
       });
     }
@@ -254,10 +267,11 @@ export class AgentOpsClient implements SessionHost {
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    // Our provider may also hold the OTLP processor of OTEL_EXPORTER_OTLP_ENDPOINT: flush it too.
+    // Our provider may also hold the OTLP processor of OTEL_EXPORTER_OTLP_ENDPOINT: flush it too — directly,
+    // not through the provider's forceFlush, whose own 30 s timer would keep a finished process alive.
     const flushing = Promise.all([
       this.processor.forceFlush().catch(() => undefined),
-      this.tracing.provider?.forceFlush().catch(() => undefined),
+      ...this.tracing.otherProcessors.map((p) => p.forceFlush().catch(() => undefined)),
     ]).then(() => undefined);
     return Promise.race([flushing, timeout]).finally(() => clearTimeout(timer));
   }
@@ -280,6 +294,7 @@ export class AgentOpsClient implements SessionHost {
     await this.flush();
     // The flush above already gave deliveries their bounded time; a session still being created against a
     // server that is down must not hold shutdown() for its whole retry budget (30 s).
+    this.processor.exporter.abandon?.();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);

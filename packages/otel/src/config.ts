@@ -55,6 +55,8 @@ export interface ResolvedConfig {
   disabled: boolean;
   apiKey: string | undefined;
   endpoint: string;
+  /** False when the endpoint is not an http(s) URL: then nothing is sent (and no request is tried). */
+  endpointValid: boolean;
   autoStartSession: boolean;
   inheritedSessionId: string | undefined;
   tags: string[];
@@ -107,6 +109,15 @@ function tagList(value: unknown, name: string): string[] {
   return [];
 }
 
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 function parseTraceparent(v: string | undefined): { traceId: string; spanId: string } | undefined {
   const m = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/.exec(v?.trim().toLowerCase() ?? '');
   return m ? { traceId: m[1], spanId: m[2] } : undefined;
@@ -133,13 +144,24 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env)
     else logger.once('warn', 'opt:inherited', `inheritedSessionId "${inherited}" is not a UUID; a new session is started instead.`);
   }
 
+  const endpoint = (options.endpoint ?? env.AGENTOPS_API_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
+  const endpointValid = isHttpUrl(endpoint);
+  if (!endpointValid && apiKey) {
+    logger.once(
+      'warn',
+      'opt:endpoint',
+      `the endpoint ${JSON.stringify(endpoint.slice(0, 200))} is not an http(s) URL (e.g. http://127.0.0.1:8710): nothing will be sent; events are counted as dropped.`,
+    );
+  }
+
   const genAiCapture = envBool(env, 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT');
   const captureContent = (options.captureContent ?? envBool(env, 'AGENTOPS_CAPTURE_CONTENT') ?? true) && genAiCapture !== false;
 
   return {
     disabled: envBool(env, 'OTEL_SDK_DISABLED') === true,
     apiKey,
-    endpoint: (options.endpoint ?? env.AGENTOPS_API_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
+    endpoint,
+    endpointValid,
     autoStartSession: options.autoStartSession ?? envBool(env, 'AGENTOPS_AUTO_START_SESSION') ?? true,
     inheritedSessionId,
     tags: tagList(options.tags, 'tags'),

@@ -1,5 +1,6 @@
 import { ErrorEvent } from './events.js';
 import { logger } from './logger.js';
+import { endOpenLlmCalls } from './open-calls.js';
 import type { Session } from './session.js';
 
 /** What the process-end rules act on. */
@@ -9,15 +10,23 @@ export interface LifecycleTarget {
   hasPending(): boolean;
   flush(timeoutMs: number): Promise<void>;
   flushSync(): void;
+  /** The time to deliver at exit is up: stop sending, so the process can end (what is left is counted as dropped). */
+  abandon(): void;
   readonly skipAutoEndSession: boolean;
 }
 
 export const EXIT_REASON = 'N/A (process exited without calling endSession)';
 /** How long a signal may wait for the flush before the process ends as it would have without us. */
 const SIGNAL_FLUSH_MS = 3000;
+/**
+ * How long a process whose event loop ran dry may stay alive to deliver, in all: with the server down or
+ * misbehaving, retries must not keep a finished app alive for their whole window.
+ */
+export const EXIT_FLUSH_MS = 3000;
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 function endAll(target: LifecycleTarget, state: 'Indeterminate' | 'Failure', reason: string, error?: unknown): void {
+  endOpenLlmCalls();
   if (target.skipAutoEndSession) return;
   for (const s of target.liveSessions()) {
     try {
@@ -43,13 +52,21 @@ function endAll(target: LifecycleTarget, state: 'Indeterminate' | 'Failure', rea
  */
 export function installProcessHooks(target: LifecycleTarget): () => void {
   let flushingAtBeforeExit = false;
+  let exitDeadline: number | undefined;
   const onBeforeExit = (): void => {
     if (flushingAtBeforeExit) return;
     endAll(target, 'Indeterminate', EXIT_REASON);
     if (!target.hasPending()) return;
+    exitDeadline ??= Date.now() + EXIT_FLUSH_MS;
+    const left = exitDeadline - Date.now();
+    if (left <= 0) {
+      target.abandon();
+      return;
+    }
     flushingAtBeforeExit = true;
-    void target.flush(SIGNAL_FLUSH_MS).finally(() => {
+    void target.flush(left).finally(() => {
       flushingAtBeforeExit = false;
+      if (target.hasPending() && Date.now() >= (exitDeadline ?? 0)) target.abandon();
     });
   };
 
@@ -69,6 +86,7 @@ export function installProcessHooks(target: LifecycleTarget): () => void {
         return;
       }
       void target.flush(SIGNAL_FLUSH_MS).finally(() => {
+        target.abandon();
         process.removeListener(sig, handler);
         process.kill(process.pid, sig);
       });

@@ -27,6 +27,8 @@ export interface AgentOpsExporterHooks {
   exportSync?(spans: ReadableSpan[]): void;
   /** Events this exporter had to give up on (server unreachable past the retry window, refused...). */
   getDroppedCount?(): number;
+  /** The process is ending and its time to deliver is up: stop sending and retrying (what is left is dropped). */
+  abandon?(): void;
 }
 
 /** What the SDK core tells the processor about sessions. */

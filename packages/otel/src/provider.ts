@@ -82,6 +82,8 @@ export class AgentOpsTracing {
   readonly idGenerator: SessionIdGenerator | undefined;
   /** Our own provider; undefined when disabled. */
   readonly provider: NodeTracerProvider | undefined;
+  /** The other processors of our provider (OTLP export from the environment), flushed with ours. */
+  readonly otherProcessors: SpanProcessor[];
   /** What our instrumentations are given: tracers that follow the app's provider once it is registered. */
   readonly tracerProvider: TracerProvider;
   /** AgentOps' own tracer (sessions and events). */
@@ -97,6 +99,7 @@ export class AgentOpsTracing {
     disabled: boolean,
   ) {
     if (disabled) {
+      this.otherProcessors = [];
       this.provider = undefined;
       this.idGenerator = undefined;
       this.tracerProvider = new ProxyTracerProvider();
@@ -104,7 +107,8 @@ export class AgentOpsTracing {
       return;
     }
     this.idGenerator = new SessionIdGenerator();
-    this.provider = new NodeTracerProvider({ idGenerator: this.idGenerator, spanProcessors: [processor, ...otlpProcessorsFromEnv()] });
+    this.otherProcessors = otlpProcessorsFromEnv();
+    this.provider = new NodeTracerProvider({ idGenerator: this.idGenerator, spanProcessors: [processor, ...this.otherProcessors] });
     this.tracerProvider = { getTracer: (name, version, options) => new FollowingTracer(this, name, version, options) };
     this.tracer = this.tracerProvider.getTracer(SDK_NAME, SDK_VERSION);
     const global = trace.getTracerProvider();

@@ -20,6 +20,7 @@ import { isAgentOpsEvent, type AnyEvent } from './events.js';
 import { hostEnv } from './host-env.js';
 import type { SessionIdGenerator } from './id-generator.js';
 import { logger } from './logger.js';
+import { endOpenLlmCalls } from './open-calls.js';
 import { toAttributeString } from './serialize.js';
 
 /** What `endSession` accepts: the three end states, and `'Fail'` as an alias of `'Failure'`. */
@@ -366,6 +367,7 @@ export class Session {
     this._endTimestamp = new Date(this.endMs).toISOString();
     this._endState = state;
     this._endStateReason = reason;
+    endOpenLlmCalls(this.traceId);
     // A session never used (the preload's, in a process that recorded nothing) leaves nothing behind.
     if (!this.span) {
       this.host.sessionEnded(this);

@@ -24,6 +24,37 @@ export interface ApiClientOptions {
 }
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
+/** The most of an answer the client reads: AgentOps answers are small; anything bigger is not one. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Reads at most `limit` bytes of a body; undefined when it is longer (the rest is not downloaded). */
+async function boundedText(res: Response, limit: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What a failed fetch says, with its cause (a refused connection is said so, not "fetch failed"). */
+function describeNetworkError(e: unknown, endpoint: string): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const code = err?.cause?.code;
+  if (code === 'ECONNREFUSED') return `connection refused by ${endpoint} (is the AgentOps server running?)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host of ${endpoint} not found (${code})`;
+  if (code) return `${err.message}: ${code}${err.cause?.message ? ` (${err.cause.message})` : ''}`;
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(e);
+}
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 5000;
 
@@ -56,6 +87,25 @@ export class AgentOpsApiClient {
   private readonly requestTimeoutMs: number;
   /** Session id → JWT. */
   readonly jwts = new Map<string, string>();
+  /** Aborted when the process is ending and its time to deliver is up: nothing more is sent or retried. */
+  private readonly abandoned = new AbortController();
+  /** Why the last attempt failed, for what is said when the process ends before a retry succeeded. */
+  private lastFailure: string | undefined;
+
+  /** True once {@link abandon} was called. */
+  get isAbandoned(): boolean {
+    return this.abandoned.signal.aborted;
+  }
+
+  /** Why deliveries were failing, if they were: " (the last attempt failed: …)". */
+  lastFailureNote(): string {
+    return this.lastFailure ? ` (the last attempt failed: ${this.lastFailure})` : '';
+  }
+
+  /** Stops every request in flight and every retry: the process is ending (see lifecycle.ts). */
+  abandon(): void {
+    this.abandoned.abort(new Error('the process is ending and its time to deliver is up'));
+  }
 
   constructor(options: ApiClientOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
@@ -121,19 +171,34 @@ export class AgentOpsApiClient {
       let status: number | undefined;
       let retryAfter: number | undefined;
       let failure: string;
+      if (this.abandoned.signal.aborted) throw new ApiError(undefined, `${method} ${path} not sent: the process is ending${this.lastFailureNote()}`, path);
       try {
-        const res = await context.with(suppressTracing(context.active()), () =>
-          fetch(this.endpoint + path, { method, headers, body: payload, signal: AbortSignal.timeout(this.requestTimeoutMs) }),
-        );
+        const signal = AbortSignal.any([AbortSignal.timeout(this.requestTimeoutMs), this.abandoned.signal]);
+        const res = await context.with(suppressTracing(context.active()), () => fetch(this.endpoint + path, { method, headers, body: payload, signal }));
         status = res.status;
-        const text = await res.text();
-        if (res.ok) return text ? JSON.parse(text) : {};
+        const text = await boundedText(res, MAX_ANSWER_BYTES);
+        if (text === undefined) throw new ApiError(status, `${method} ${path} answered more than ${MAX_ANSWER_BYTES} bytes: not an AgentOps API`, path);
+        if (res.ok) {
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : {};
+          } catch {
+            throw new ApiError(status, `${method} ${path} answered ${status} with a body that is not JSON: not an AgentOps API`, path);
+          }
+          // A 200 that says it failed is a refusal, not a delivery.
+          const said = (parsed as { status?: unknown } | null)?.status;
+          if (typeof said === 'string' && !/^success$/i.test(said)) {
+            throw new ApiError(status, `${method} ${path} answered status "${said.slice(0, 100)}"`, path);
+          }
+          return parsed ?? {};
+        }
         let message = text;
         try {
           message = String((JSON.parse(text) as { message?: unknown }).message ?? text);
         } catch {
           // not JSON: keep the text
         }
+        message = message.slice(0, 500);
         if (status === 401 && 'sessionId' in auth && !reauthorized) {
           await this.reauthorize(auth.sessionId);
           return this.send(method, path, body, auth, true);
@@ -143,8 +208,10 @@ export class AgentOpsApiClient {
         failure = `${status}: ${message}`;
       } catch (e) {
         if (e instanceof ApiError) throw e;
-        failure = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        if (this.abandoned.signal.aborted) throw new ApiError(undefined, `${method} ${path} abandoned: the process is ending${this.lastFailureNote()}`, path);
+        failure = describeNetworkError(e, this.endpoint);
       }
+      this.lastFailure = failure;
       const delay = retryDelay(attempt, retryAfter);
       if (Date.now() + delay > deadline) {
         throw new ApiError(status, `${method} ${path} failed after ${attempt + 1} attempt(s) within ${this.retryWindowMs} ms: ${failure}`, path);

@@ -119,6 +119,12 @@ export class AgentOpsExporter implements SpanExporter, AgentOpsExporterHooks {
     const groups = groupBySession(convertSpans(spans.map(toSpanLike)));
     if (groups.length === 0) return;
     const total = groups.reduce((n, g) => n + groupSize(g), 0);
+    if (this.api.isAbandoned) {
+      // The time to deliver ran out with the server failing: a last synchronous try would only hold the exit.
+      this.dropped += total;
+      logger.warn(`${total} event(s) dropped at exit: the server could not be reached in time${this.api.lastFailureNote()}.`);
+      return;
+    }
     const worker = workerPath();
     if (!worker) {
       this.dropped += total;
@@ -156,6 +162,11 @@ export class AgentOpsExporter implements SpanExporter, AgentOpsExporterHooks {
       this.dropped += n;
       logger.warn(`${n} event(s) dropped at exit: ${report?.errors[0] ?? (r.error?.message || 'the export worker did not finish in time')}.`);
     }
+  }
+
+  /** The process is ending and its time to deliver is up: requests in flight are aborted, nothing is retried. */
+  abandon(): void {
+    this.api.abandon();
   }
 
   async forceFlush(): Promise<void> {
