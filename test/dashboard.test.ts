@@ -171,4 +171,72 @@ describe('the dashboard in headless Chromium', () => {
     expect(await other.locator('.error').innerText()).toContain('No session');
     await other.close();
   });
+
+  describe('what the server holds cannot break a page (written straight into the store, as data from before the ingest bounds)', () => {
+    const deep = (levels: number): unknown => {
+      let v: unknown = { leaf: 'bottom' };
+      for (let i = 0; i < levels; i++) v = { level: levels - i, next: v };
+      return v;
+    };
+    const errors: string[] = [];
+    const ev = (sessionId: string, i: number, extra: Record<string, unknown> = {}) => ({
+      id: `ev-${i}`,
+      event_type: 'actions' as const,
+      session_id: sessionId,
+      init_timestamp: new Date(Date.parse('2026-01-01T00:00:00Z') + i).toISOString(),
+      end_timestamp: new Date(Date.parse('2026-01-01T00:00:00Z') + i + 1).toISOString(),
+      action_type: `step-${i}`,
+      ...extra,
+    });
+    function write(sessionId: string, events: ReturnType<typeof ev>[], hostEnv: unknown = null) {
+      const store = new Store(server.db);
+      const project = store.projectForKey(server.apiKey)!;
+      store.write(project, {
+        sessions: [{ session_id: sessionId, init_timestamp: '2026-01-01T00:00:00.000Z', end_timestamp: '2026-01-01T01:00:00.000Z', end_state: 'Success', end_state_reason: null, tags: ['stored'], host_env: hostEnv as Record<string, unknown>, video: null }],
+        events: events as never,
+      });
+      store.close();
+    }
+    beforeAll(() => {
+      page.on('pageerror', (e) => errors.push(e.message));
+    });
+
+    it('a host environment nested 1,000 deep and params nested 1,000 deep render, depth-limited, without an error', async () => {
+      const id = randomUUID();
+      write(id, [ev(id, 0, { params: deep(1000) })], deep(1000));
+      await page.goto(`${server.url}/sessions/${id}`);
+      await page.locator('.wf-row').first().waitFor();
+      await page.locator('details.host > summary').click();
+      await page.locator('.wf-row').first().click();
+      await page.locator('[data-details=actions]').waitFor();
+      // Open the params all the way down: the rest below the depth limit is a line of text.
+      const closed = page.locator('[data-details=actions] details.json:not([open]) > summary').first();
+      for (let i = 0; i < 30; i++) {
+        // Children are drawn when their level opens (on the next render): wait for the next closed level.
+        if (!(await closed.waitFor({ timeout: 2000 }).then(() => true, () => false))) break;
+        await closed.click();
+      }
+      const opened = await page.locator('[data-details=actions] details.json[open]').count();
+      expect(opened, `levels opened: ${opened}`).toBeGreaterThan(20);
+      expect(await page.locator('[data-details=actions] .json-deep').count()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    });
+
+    it('a session of 130,000 events opens: the timeline draws only the rows in view, and scrolls to the last one', async () => {
+      const id = randomUUID();
+      write(id, Array.from({ length: 130_000 }, (_, i) => ev(id, i)));
+      const t0 = Date.now();
+      await page.goto(`${server.url}/sessions/${id}`);
+      await page.locator('.wf-row').first().waitFor({ timeout: 60_000 });
+      console.log(`130,000-event session: first rows drawn after ${Date.now() - t0} ms`);
+      expect(await page.locator('.waterfall').getAttribute('data-rows')).toBe('130000');
+      expect(await page.locator('.wf-row').count()).toBeLessThan(100);
+      await page.locator('.waterfall').evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+        el.dispatchEvent(new Event('scroll'));
+      });
+      await page.locator('.wf-row[data-event="ev-129999"]').waitFor();
+      expect(errors).toEqual([]);
+    }, 120_000);
+  });
 });

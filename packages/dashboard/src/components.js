@@ -1,6 +1,7 @@
 // Small shared components. Every text that came from an app is passed as a child, which Preact escapes;
 // nothing here renders HTML from data.
 import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
 
 export function StateBadge({ state }) {
   const s = state ?? 'Running';
@@ -11,16 +12,34 @@ export function Tags({ tags }) {
   return html`<span class="tags">${(tags ?? []).map((t) => html`<span class="tag">${t}</span>`)}</span>`;
 }
 
-/** Collapsible JSON: objects and arrays fold, everything is text. */
+/** Deeper than this, a value is shown as (cut) JSON text: no data can make the page recurse without end. */
+const MAX_JSON_DEPTH = 24;
+
+function shortJson(value) {
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  } catch {
+    return '[too deep to show]';
+  }
+}
+
+/**
+ * Collapsible JSON: objects and arrays fold, everything is text. Children are rendered only when opened, and
+ * below {@link MAX_JSON_DEPTH} levels the rest is a line of JSON text.
+ */
 export function Json({ value, name, open = true, depth = 0 }) {
+  const [isOpen, setOpen] = useState(open && depth < 2);
   if (value === null || value === undefined) return html`<span class="json-null">${name ? `${name}: ` : ''}null</span>`;
   if (typeof value !== 'object') {
     return html`<div class="json-leaf">${name !== undefined ? html`<span class="json-key">${name}: </span>` : null}<span class=${`json-${typeof value}`}>${typeof value === 'string' ? JSON.stringify(value) : String(value)}</span></div>`;
   }
+  const key = name !== undefined ? html`<span class="json-key">${name}: </span>` : null;
+  if (depth >= MAX_JSON_DEPTH) return html`<div class="json-leaf json-deep">${key}<span class="json-string">${shortJson(value)}</span></div>`;
   const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   const label = Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`;
-  return html`<details class="json" open=${open && depth < 2}>
-    <summary>${name !== undefined ? html`<span class="json-key">${name}: </span>` : null}<span class="json-type">${label}</span></summary>
-    <div class="json-children">${entries.map(([k, v]) => html`<${Json} value=${v} name=${k} depth=${depth + 1} open=${open} />`)}</div>
+  return html`<details class="json" open=${isOpen} onToggle=${(e) => setOpen(e.currentTarget.open)}>
+    <summary>${key}<span class="json-type">${label}</span></summary>
+    ${isOpen ? html`<div class="json-children">${entries.map(([k, v]) => html`<${Json} value=${v} name=${k} depth=${depth + 1} open=${open} />`)}</div>` : null}
   </details>`;
 }

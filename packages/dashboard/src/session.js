@@ -17,19 +17,37 @@ function label(e) {
 /** Events with their nesting depth: an event whose parent span is another event's span sits under it. */
 function withDepth(events) {
   const bySpan = new Map(events.filter((e) => e.span_id).map((e) => [e.span_id, e]));
-  const depth = (e, seen = 0) => (e.parent_span_id && bySpan.has(e.parent_span_id) && seen < 20 ? 1 + depth(bySpan.get(e.parent_span_id), seen + 1) : 0);
-  return events.map((e) => ({ ...e, depth: depth(e) }));
+  return events.map((e) => {
+    let depth = 0;
+    for (let p = e; p.parent_span_id && bySpan.has(p.parent_span_id) && depth < 20; p = bySpan.get(p.parent_span_id)) depth++;
+    return { ...e, depth };
+  });
 }
 
+/** Rows of the timeline, px: rows are drawn only where the list is scrolled to, so any number opens at once. */
+const ROW_HEIGHT = 28;
+const VISIBLE_ROWS = 24;
+
 function Waterfall({ session, events, selected, onSelect }) {
+  const [scrollTop, setScrollTop] = useState(0);
   const start = Date.parse(session.init_timestamp);
-  const end = Math.max(session.end_timestamp ? Date.parse(session.end_timestamp) : Date.now(), ...events.map((e) => Date.parse(e.end_timestamp)));
+  let end = session.end_timestamp ? Date.parse(session.end_timestamp) : Date.now();
+  for (const e of events) {
+    const t = Date.parse(e.end_timestamp);
+    if (t > end) end = t;
+  }
   const total = Math.max(1, end - start);
-  return html`<div class="waterfall">
-    ${events.map((e) => {
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 10);
+  const shown = events.slice(first, first + VISIBLE_ROWS + 20);
+  const height = Math.min(events.length, VISIBLE_ROWS) * ROW_HEIGHT;
+  return html`<div class="waterfall" style=${{ height: `${height}px`, overflowY: 'auto', position: 'relative' }} data-rows=${events.length}
+      onScroll=${(ev) => setScrollTop(ev.currentTarget.scrollTop)}>
+    <div style=${{ height: `${events.length * ROW_HEIGHT}px`, position: 'relative' }}>
+    ${shown.map((e, i) => {
       const s = Date.parse(e.init_timestamp) - start;
       const d = Math.max(0, Date.parse(e.end_timestamp) - Date.parse(e.init_timestamp));
-      return html`<div class=${`wf-row ${selected === e.id ? 'selected' : ''}`} data-event=${e.id} data-type=${e.event_type} onClick=${() => onSelect(e.id)}>
+      return html`<div class=${`wf-row ${selected === e.id ? 'selected' : ''}`} key=${e.id} data-event=${e.id} data-type=${e.event_type} onClick=${() => onSelect(e.id)}
+          style=${{ position: 'absolute', top: `${(first + i) * ROW_HEIGHT}px`, left: 0, right: 0, height: `${ROW_HEIGHT}px` }}>
         <div class="wf-label" style=${{ paddingLeft: `${8 + e.depth * 16}px` }}>
           <span class=${`type type-${e.event_type}`}>${TYPES[e.event_type]}</span> ${label(e)}
         </div>
@@ -39,6 +57,7 @@ function Waterfall({ session, events, selected, onSelect }) {
         <div class="wf-dur">${duration(d)}</div>
       </div>`;
     })}
+    </div>
   </div>`;
 }
 

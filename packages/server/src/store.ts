@@ -146,8 +146,8 @@ function takeLock(lockFile: string): string {
   throw new Error(`could not lock ${lockFile}`);
 }
 
-/** Events per page of an export: at most 64 × the 1 MiB an event may hold in memory at once. */
-const EXPORT_PAGE = 64;
+/** Events per page of an export: at most this many times the 1 MiB an event may hold in memory at once. */
+const EXPORT_PAGE = 256;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key.toLowerCase()).digest('hex');
@@ -239,9 +239,10 @@ export class Store {
       events: db.prepare<[string, string], { event_type: EventType; data: string }>(
         'SELECT event_type, data FROM events WHERE project_id = ? AND session_id = ? ORDER BY init_timestamp, id',
       ),
-      eventsPage: db.prepare<[string, string, string, string, string, string, number], { data: string; init_timestamp: string; id: string }>(
+      eventsPage: db.prepare<[string, string, string, string, string, number], { data: string; init_timestamp: string; id: string }>(
+        // A row-value comparison, so the page is a range of the (project, session, type, time, id) index.
         `SELECT data, init_timestamp, id FROM events WHERE project_id = ? AND session_id = ? AND event_type = ?
-           AND (init_timestamp > ? OR (init_timestamp = ? AND id > ?)) ORDER BY init_timestamp, id LIMIT ?`,
+           AND (init_timestamp, id) > (?, ?) ORDER BY init_timestamp, id LIMIT ?`,
       ),
       agents: db.prepare<[string, string], { id: string; name: string }>('SELECT id, name FROM agents WHERE project_id = ? AND session_id = ?'),
     };
@@ -433,7 +434,7 @@ export class Store {
         let first = true;
         let cursor = { t: '', id: '' };
         for (;;) {
-          const rows = page.all(projectId, sessionId, type, cursor.t, cursor.t, cursor.id, EXPORT_PAGE);
+          const rows = page.all(projectId, sessionId, type, cursor.t, cursor.id, EXPORT_PAGE);
           if (rows.length === 0) break;
           const parts = rows.map((r) => r.data);
           yield (first ? '' : ',') + parts.join(',');
