@@ -1,5 +1,11 @@
 // Formatting helpers: numbers, money, durations, times.
 export const usd = (v) => `$${Number(v ?? 0).toFixed(6)}`;
+/** A total whose LLM calls may not all have a price: unknown is not free. */
+export function cost(v, unpriced) {
+  if (!unpriced) return usd(v);
+  const calls = `${unpriced} call${unpriced === 1 ? '' : 's'} of unknown price`;
+  return Number(v ?? 0) > 0 ? `${usd(v)} + ${calls}` : `unknown (${calls})`;
+}
 export const int = (v) => (v === null || v === undefined ? '—' : Number(v).toLocaleString('en-US'));
 export function duration(ms) {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { api } from './api.js';
-import { int, usd } from './format.js';
+import { cost, int } from './format.js';
 
 function Chart({ title, x, series, id, format = (v) => v.toLocaleString('en-US') }) {
   const el = useRef(null);
@@ -54,7 +54,7 @@ export function Overview({ onAuthError }) {
           const max = Math.max(...data.models.map((x) => x.cost), 1e-12);
           return html`<tr>
             <td>${m.model ?? 'unknown'}</td><td class="num">${int(m.calls)}</td><td class="num">${int(m.prompt_tokens)}</td><td class="num">${int(m.completion_tokens)}</td>
-            <td class="num">${usd(m.cost)}</td><td class="barcell"><div class="hbar" style=${{ width: `${(100 * m.cost) / max}%` }}></div></td>
+            <td class="num">${cost(m.cost, m.unpriced_llm_calls)}</td><td class="barcell"><div class="hbar" style=${{ width: `${(100 * m.cost) / max}%` }}></div></td>
           </tr>`;
         })}
       </tbody>

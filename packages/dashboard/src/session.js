@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Chat } from './chat.js';
 import { Json, StateBadge, Tags } from './components.js';
-import { duration, int, ms, time, usd } from './format.js';
+import { cost, duration, int, ms, time, usd } from './format.js';
 
 const TYPES = { llms: 'LLM', actions: 'Action', tools: 'Tool', errors: 'Error' };
 
@@ -152,7 +152,7 @@ export function SessionPage({ id, onAuthError }) {
       ${video ? html`<${Field} name="Video"><a href=${video} target="_blank" rel="noopener noreferrer">${video}</a><//>` : null}
     </div>
     <div class="cards">
-      <div class="card"><div class="card-label">Cost</div><div class="card-value" data-total="cost">${usd(stats.cost)}</div></div>
+      <div class="card"><div class="card-label">Cost</div><div class="card-value" data-total="cost">${cost(stats.cost, stats.unpriced_llm_calls)}</div></div>
       <div class="card"><div class="card-label">Tokens</div><div class="card-value">${int(stats.total_tokens)}</div>
         <div class="card-sub">${int(stats.prompt_tokens)} in · ${int(stats.completion_tokens)} out · ${int(stats.cache_read_tokens)} cache · ${int(stats.reasoning_tokens)} reasoning</div></div>
       <div class="card"><div class="card-label">Events</div><div class="card-value">${int(stats.events)}</div>

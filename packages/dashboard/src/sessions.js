@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from './api.js';
 import { StateBadge, Tags } from './components.js';
-import { duration, int, ms, time, usd } from './format.js';
+import { cost, duration, int, ms, time } from './format.js';
 
 const PAGE = 50;
 
@@ -75,7 +75,7 @@ export function SessionsList({ navigate, onAuthError }) {
                 <td><${Tags} tags=${s.tags} /></td>
                 <td class="num">${int(s.llm_calls)}</td>
                 <td class="num">${int(s.total_tokens)}</td>
-                <td class="num">${usd(s.cost)}</td>
+                <td class="num">${cost(s.cost, s.unpriced_llm_calls)}</td>
               </tr>`,
             )}
           </tbody>

@@ -1,4 +1,5 @@
 import { computeLlmCost } from './cost.js';
+import { llmContent } from './content.js';
 import { jsonTooDeep } from './limits.js';
 import { spanToUuid, traceIdToUuid } from './ids.js';
 import * as A from './semconv.js';
@@ -186,10 +187,7 @@ function toLlmEvent(span: SpanLike): LLMEventModel {
     ...eventBase(span),
     event_type: 'llms',
     model,
-    prompt: parseJsonAttr(first(a, A.ATTR_LLM_PROMPT, A.GEN_AI_INPUT_MESSAGES, A.GEN_AI_PROMPT, A.INPUT_VALUE)),
-    completion: parseJsonAttr(
-      first(a, A.ATTR_LLM_COMPLETION, A.GEN_AI_OUTPUT_MESSAGES, A.GEN_AI_COMPLETION, A.OUTPUT_VALUE),
-    ),
+    ...llmContent(a, span.events),
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     cache_read_tokens: usage.cacheReadTokens,

@@ -122,3 +122,24 @@ function rememberIfLinear(providerId: string, model: string, modelPrice: unknown
 export function formatCost(usd: number | null | undefined): string {
   return (typeof usd === 'number' && Number.isFinite(usd) && usd > 0 ? usd : 0).toFixed(6);
 }
+
+/**
+ * An LLM event as stored: its explicit `cost` when it has one, else priced from its model, provider and tokens
+ * (`prompt_tokens` include cache tokens, as the GenAI conventions count them), else `cost: null` (unknown). The
+ * server prices what clients send without a cost (the AgentOps Python SDK does) with this, the SDK's own cost
+ * function.
+ */
+export function priced<E extends { event_type: string; cost?: number | null }>(event: E): E {
+  if (event.event_type !== 'llms' || (typeof event.cost === 'number' && Number.isFinite(event.cost))) return event;
+  const e = event as E & { model?: unknown; provider?: unknown; prompt_tokens?: unknown; completion_tokens?: unknown; cache_read_tokens?: unknown; cache_creation_tokens?: unknown };
+  const n = (v: unknown) => (typeof v === 'number' ? v : null);
+  const cost = computeLlmCost({
+    model: typeof e.model === 'string' ? e.model : null,
+    provider: typeof e.provider === 'string' ? e.provider : null,
+    inputTokens: n(e.prompt_tokens),
+    outputTokens: n(e.completion_tokens),
+    cacheReadTokens: n(e.cache_read_tokens),
+    cacheWriteTokens: n(e.cache_creation_tokens),
+  });
+  return { ...event, cost: cost ?? null };
+}

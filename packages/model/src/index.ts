@@ -1,7 +1,7 @@
 export * from './semconv.js';
 export * from './types.js';
 export * from './ids.js';
-export { computeLlmCost, formatCost, type LlmUsage } from './cost.js';
+export { computeLlmCost, formatCost, priced, type LlmUsage } from './cost.js';
 export {
   convertSpan,
   convertSpans,

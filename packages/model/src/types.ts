@@ -103,6 +103,11 @@ export interface SessionStats {
   event_counts: Record<EventType, number>;
   duration_ms: number | null;
   end_state: EndState | null;
+  /**
+   * LLM events whose price is unknown (a model the price table does not know, or no tokens): `cost` is then the
+   * priced part only — "unknown" is not "free".
+   */
+  unpriced_llm_calls: number;
 }
 
 /** Attribute values as OpenTelemetry allows them. */

@@ -3,6 +3,7 @@ import {
   isUuidString,
   LIMITS,
   normalizeTimestamp,
+  priced,
   sessionViolation,
   type AgentModel,
   type EventModel,
@@ -38,7 +39,7 @@ function sessionId(v: unknown, field: string): string {
 /**
  * The one validation every door applies before anything is written (SPEC §5, {@link LIMITS}): ids are UUIDs
  * (lower-cased), timestamps are normalised to UTC, an end never lies before its start, and every size, count,
- * token, cost and depth bound holds. The first violation answers 400 (413 for a size) naming the field; nothing
+ * token, cost and depth bound holds; LLM events that came without a cost are priced. The first violation answers 400 (413 for a size) naming the field; nothing
  * of the batch is written then. Returns the batch normalised (new objects where something changed).
  */
 export function checkBatch(batch: Batch, what: { sessions?: string; events?: string } = {}): Required<Batch> {
@@ -67,7 +68,8 @@ export function checkBatch(batch: Batch, what: { sessions?: string; events?: str
     }
     const v = eventViolation(out, at);
     if (v) throw fail(v);
-    return out;
+    // An LLM event without a cost (the AgentOps Python SDK sends none) is priced as the SDK prices its own.
+    return priced(out);
   });
   const agents = (batch.agents ?? []).map((a, i) => {
     const at = `agents[${i}]`;

@@ -28,6 +28,8 @@ export interface SessionListItem {
   cost: string;
   events: number;
   llm_calls: number;
+  /** LLM calls without a known price: `cost` is the priced part only. */
+  unpriced_llm_calls: number;
   total_tokens: number;
 }
 
@@ -233,7 +235,8 @@ export class Store {
                TOTAL(completion_tokens) AS completion_tokens,
                TOTAL(cache_read_tokens) AS cache_read_tokens,
                TOTAL(reasoning_tokens) AS reasoning_tokens,
-               SUM(event_type = 'llms') AS llms, SUM(event_type = 'actions') AS actions,
+               SUM(event_type = 'llms') AS llms, SUM(event_type = 'llms' AND cost IS NULL) AS unpriced,
+               SUM(event_type = 'actions') AS actions,
                SUM(event_type = 'tools') AS tools, SUM(event_type = 'errors') AS errors
         FROM events WHERE project_id = ? AND session_id = ?`),
       events: db.prepare<[string, string], { event_type: EventType; data: string }>(
@@ -414,6 +417,7 @@ export class Store {
       event_counts: { llms: n('llms'), actions: n('actions'), tools: n('tools'), errors: n('errors') },
       duration_ms: duration,
       end_state: session.end_state ?? null,
+      unpriced_llm_calls: n('unpriced'),
     };
   }
 
@@ -465,7 +469,8 @@ export class Store {
         this.db
           .prepare(
             `SELECT substr(init_timestamp, 1, 10) AS day, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS prompt_tokens,
-                    TOTAL(completion_tokens) AS completion_tokens, SUM(event_type = 'llms') AS llm_calls
+                    TOTAL(completion_tokens) AS completion_tokens, SUM(event_type = 'llms') AS llm_calls,
+                    SUM(event_type = 'llms' AND cost IS NULL) AS unpriced
              FROM events WHERE project_id = ? AND init_timestamp >= ? GROUP BY day`,
           )
           .all(projectId, from) as Array<Record<string, number | string>>
@@ -488,12 +493,13 @@ export class Store {
         prompt_tokens: Number(r?.prompt_tokens ?? 0),
         completion_tokens: Number(r?.completion_tokens ?? 0),
         llm_calls: Number(r?.llm_calls ?? 0),
+        unpriced_llm_calls: Number(r?.unpriced ?? 0),
         sessions: sessionsByDay.get(day) ?? 0,
       });
     }
     const models = this.db
       .prepare(
-        `SELECT model, COUNT(*) AS calls, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS prompt_tokens,
+        `SELECT model, COUNT(*) AS calls, SUM(cost IS NULL) AS unpriced_llm_calls, TOTAL(cost) AS cost, TOTAL(prompt_tokens) AS prompt_tokens,
                 TOTAL(completion_tokens) AS completion_tokens
          FROM events WHERE project_id = ? AND event_type = 'llms' AND init_timestamp >= ? GROUP BY model ORDER BY cost DESC, calls DESC LIMIT 50`,
       )
@@ -517,6 +523,7 @@ export class Store {
                 (SELECT COUNT(*) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS events,
                 (SELECT TOTAL(cost) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS cost,
                 (SELECT COUNT(*) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id AND e.event_type = 'llms') AS llm_calls,
+                (SELECT COUNT(*) FROM events e WHERE e.project_id = s.project_id AND e.session_id = s.session_id AND e.event_type = 'llms' AND e.cost IS NULL) AS unpriced,
                 (SELECT TOTAL(prompt_tokens) + TOTAL(completion_tokens) FROM events e
                   WHERE e.project_id = s.project_id AND e.session_id = s.session_id) AS total_tokens
          FROM sessions s
@@ -536,6 +543,7 @@ export class Store {
         cost: formatCost(Number(r.cost)),
         events: Number(r.events),
         llm_calls: Number(r.llm_calls),
+        unpriced_llm_calls: Number(r.unpriced),
         total_tokens: Number(r.total_tokens),
       };
     });
@@ -543,8 +551,8 @@ export class Store {
 }
 
 export interface Overview {
-  days: Array<{ day: string; cost: number; prompt_tokens: number; completion_tokens: number; llm_calls: number; sessions: number }>;
-  models: Array<{ model: string | null; calls: number; cost: number; prompt_tokens: number; completion_tokens: number }>;
+  days: Array<{ day: string; cost: number; prompt_tokens: number; completion_tokens: number; llm_calls: number; unpriced_llm_calls: number; sessions: number }>;
+  models: Array<{ model: string | null; calls: number; unpriced_llm_calls: number; cost: number; prompt_tokens: number; completion_tokens: number }>;
 }
 
 function rowToSession(row: Record<string, unknown>): StoredSession {

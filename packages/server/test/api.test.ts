@@ -95,6 +95,7 @@ describe('v2 session lifecycle', () => {
       event_counts: { llms: 2, actions: 1, tools: 0, errors: 0 },
       duration_ms: 10_000,
       end_state: 'Failure',
+      unpriced_llm_calls: 0,
     });
     const exp = (await app.inject({ url: `/v2/sessions/${id}/export`, headers: { 'x-agentops-api-key': KEY_A } })).json();
     expect(exp.session).toMatchObject({ session_id: id, end_state: 'Failure', end_state_reason: 'x', tags: ['t2'], host_env: { OS: 'linux' } });
