@@ -172,6 +172,19 @@ describe('the dashboard in headless Chromium', () => {
     await other.close();
   });
 
+  it('unknown cost is shown as unknown, never as $0.000000: in the session page and the list', async () => {
+    const s = agentops.startSession({ tags: ['unpriced'] });
+    s.record(new agentops.LLMEvent({ model: 'my-private-model-7b', promptTokens: 100, completionTokens: 10 }));
+    await s.endSession('Success');
+    await page.goto(`${server.url}/sessions/${s.id}`);
+    await page.locator('[data-total=cost]').waitFor();
+    expect(await page.locator('[data-total=cost]').innerText()).toBe('unknown (1 call of unknown price)');
+    await page.goto(`${server.url}/`);
+    const row = page.locator(`tr[data-session="${s.id}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('unknown (1 call of unknown price)');
+  });
+
   describe('what the server holds cannot break a page (written straight into the store, as data from before the ingest bounds)', () => {
     const deep = (levels: number): unknown => {
       let v: unknown = { leaf: 'bottom' };

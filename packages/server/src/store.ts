@@ -463,7 +463,8 @@ export class Store {
 
   /** Cost and tokens per day (every day of the range, zeros included) and per model, since `since`. */
   overview(projectId: string, since: Date): Overview {
-    const from = since.toISOString();
+    // Whole days: the first day of the range counts from its midnight (UTC), as its row in `days` says.
+    const from = `${since.toISOString().slice(0, 10)}T00:00:00.000Z`;
     const byDay = new Map(
       (
         this.db
