@@ -3,7 +3,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SESSION_ID, llmCostOf, traceIdToUuid } from '@agentops/model';
 import { isMainThread } from 'node:worker_threads';
-import { resolveConfig, type InitOptions, type ResolvedConfig } from './config.js';
+import { resolveConfig, SESSION_OPTIONS, type Configuration, type InitOptions, type ResolvedConfig } from './config.js';
 import { sessionFromContext } from './context.js';
 import { enableInstrumentations } from './instrumentations.js';
 import { installProcessHooks } from './lifecycle.js';
@@ -52,6 +52,12 @@ export class AgentOpsClient implements SessionHost {
   initSession: Session | undefined;
   /** True when the `--require`/`--import` preload made this client (and the app's own `init` has not run). */
   fromPreload: boolean;
+  private options: InitOptions;
+  /**
+   * The pipelines of sessions with a configuration of their own (another key, endpoint or batching), by what
+   * tells them apart; every other session uses `processor`.
+   */
+  private readonly pipelines = new Map<string, AgentOpsSpanProcessor>();
   private readonly live = new Map<string, Session>();
   private readonly all = new Map<string, Session>();
   private readonly serverCosts = new Map<string, string>();
@@ -61,6 +67,7 @@ export class AgentOpsClient implements SessionHost {
 
   constructor(options: InitOptions, fromPreload = false) {
     this.fromPreload = fromPreload;
+    this.options = options;
     this.cfg = resolveConfig(options);
     const cfg = this.cfg;
     const userProcessor = AgentOpsSpanProcessor.created()[0];
@@ -88,10 +95,10 @@ export class AgentOpsClient implements SessionHost {
     if (!cfg.disabled && isMainThread) {
       this.removeHooks = installProcessHooks({
         liveSessions: () => [...this.live.values()],
-        hasPending: () => this.processor.hasPending(),
+        hasPending: () => this.allProcessors().some((p) => p.hasPending()),
         flush: (ms) => this.flush(ms),
-        flushSync: () => this.processor.flushSync(),
-        abandon: () => this.processor.exporter.abandon?.(),
+        flushSync: () => this.allProcessors().forEach((p) => p.flushSync()),
+        abandon: () => this.allProcessors().forEach((p) => p.exporter.abandon?.()),
         skipAutoEndSession: cfg.skipAutoEndSession,
       });
     }
@@ -132,6 +139,7 @@ export class AgentOpsClient implements SessionHost {
     const exporter = this.makeExporter(cfg, false)!;
     this.processor._reconfigure(exporter, cfg.maxQueueSize, cfg.maxWaitTime);
     this.cfg = cfg;
+    this.options = options;
     this.publishSettings();
     if (!cfg.instrumentLlmCalls) {
       this.disableInstrumentations?.();
@@ -152,11 +160,76 @@ export class AgentOpsClient implements SessionHost {
 
   private publishSettings(): void {
     const cfg = this.cfg;
-    (globalThis as SdkHooks)[GENAI_SETTINGS] = Object.freeze({
-      captureContent: cfg.captureContent,
-      maxFieldSize: cfg.maxFieldSize,
-      streamUsage: cfg.streamUsage,
+    const own = Object.freeze({ captureContent: cfg.captureContent, maxFieldSize: cfg.maxFieldSize, streamUsage: cfg.streamUsage });
+    Object.defineProperty(globalThis, GENAI_SETTINGS, { value: own, configurable: true, writable: true });
+  }
+
+  /**
+   * Once a session captures content differently from `init()`, what the instrumentations read depends on the
+   * session a call runs in: a getter, consulted per call (until then a plain value, read at no cost).
+   */
+  private publishSessionSettings(): void {
+    const fallback = Object.freeze({ captureContent: this.cfg.captureContent, maxFieldSize: this.cfg.maxFieldSize, streamUsage: this.cfg.streamUsage });
+    Object.defineProperty(globalThis, GENAI_SETTINGS, {
+      configurable: true,
+      get: () => {
+        const bound = sessionFromContext(context.active());
+        const s = bound ?? (this.live.size === 1 ? this.live.values().next().value : undefined);
+        return s?._settings ?? fallback;
+      },
     });
+  }
+
+  /**
+   * The configuration of a session that brings its own (`startSession({ config })`): the options of `init()`
+   * with the session's on top, checked the same way. Undefined when there is nothing of its own.
+   */
+  sessionConfig(config: Configuration | undefined): ResolvedConfig | undefined {
+    if (config === undefined || config === null) return undefined;
+    if (typeof config !== 'object') {
+      logger.warn(`startSession({ config }) expects an object of options; got ${typeof config}. The configuration of init() is used.`);
+      return undefined;
+    }
+    const picked: Configuration = {};
+    for (const [k, v] of Object.entries(config)) {
+      if ((SESSION_OPTIONS as readonly string[]).includes(k)) (picked as Record<string, unknown>)[k] = v;
+      else logger.warn(`startSession({ config }): "${k}" cannot be set per session (only ${SESSION_OPTIONS.join(', ')}); it is ignored.`);
+    }
+    if (Object.keys(picked).length === 0) return undefined;
+    const ownExport = picked.apiKey !== undefined || picked.endpoint !== undefined;
+    // A session that names its own key or endpoint is sent with the AgentOps exporter, not an exporter of init().
+    return resolveConfig({ ...this.options, ...picked, exporter: ownExport ? undefined : this.options.exporter });
+  }
+
+  /** The processor of a session's configuration: the client's own, or one made for that key, endpoint and batching. */
+  private pipelineFor(cfg: ResolvedConfig): AgentOpsSpanProcessor {
+    const base = this.cfg;
+    if (cfg.apiKey === base.apiKey && cfg.endpoint === base.endpoint && cfg.maxWaitTime === base.maxWaitTime && cfg.maxQueueSize === base.maxQueueSize && cfg.exporter === base.exporter) {
+      return this.processor;
+    }
+    const key = JSON.stringify([cfg.apiKey, cfg.endpoint, cfg.maxWaitTime, cfg.maxQueueSize, cfg.exporter === base.exporter]);
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = new AgentOpsSpanProcessor({ exporter: this.makeExporter(cfg, false)!, maxQueueSize: cfg.maxQueueSize, maxWaitTime: cfg.maxWaitTime, internal: true });
+      p.sessionHooks = this.processor.sessionHooks;
+      this.pipelines.set(key, p);
+      this.processor.route ??= (span, ctx) => this.routeOf(span, ctx);
+    }
+    return p;
+  }
+
+  /** Which pipeline a span goes through: its session's (by id, by trace, else by the context it started in). */
+  private routeOf(span: ReadableSpan, ctx?: Context): AgentOpsSpanProcessor | undefined {
+    const attr = span.attributes[ATTR_SESSION_ID];
+    const id = typeof attr === 'string' ? attr : traceIdToUuid(span.spanContext().traceId);
+    const s = this.all.get(id) ?? (ctx ? sessionFromContext(ctx) : undefined);
+    return s ? this.pipelineOf.get(s) : undefined;
+  }
+
+  private readonly pipelineOf = new WeakMap<Session, AgentOpsSpanProcessor>();
+
+  private allProcessors(): AgentOpsSpanProcessor[] {
+    return this.pipelines.size === 0 ? [this.processor] : [this.processor, ...this.pipelines.values()];
   }
 
   get tracer() {
@@ -178,10 +251,18 @@ export class AgentOpsClient implements SessionHost {
     return (globalThis as SdkHooks)[PRELOAD];
   }
 
-  startSession(options: StartSessionOptions = {}): Session {
-    const session = new Session(this, options);
+  startSession(options: StartSessionOptions & { sessionConfig?: Configuration } = {}): Session {
+    const own = this.cfg.disabled ? undefined : this.sessionConfig(options.sessionConfig);
+    // Known (and routed to its pipeline) before its root span starts: the session span goes where its events go.
+    const session = new Session(this, { ...options, config: own, deferred: true });
+    if (own) {
+      const pipeline = this.pipelineFor(own);
+      if (pipeline !== this.processor) this.pipelineOf.set(session, pipeline);
+      if (own.captureContent !== this.cfg.captureContent || own.maxFieldSize !== this.cfg.maxFieldSize) this.publishSessionSettings();
+    }
     this.live.set(session.id, session);
     this.all.set(session.id, session);
+    if (!options.deferred) session._announce();
     return session;
   }
 
@@ -270,7 +351,7 @@ export class AgentOpsClient implements SessionHost {
     // Our provider may also hold the OTLP processor of OTEL_EXPORTER_OTLP_ENDPOINT: flush it too — directly,
     // not through the provider's forceFlush, whose own 30 s timer would keep a finished process alive.
     const flushing = Promise.all([
-      this.processor.forceFlush().catch(() => undefined),
+      ...this.allProcessors().map((p) => p.forceFlush().catch(() => undefined)),
       ...this.tracing.otherProcessors.map((p) => p.forceFlush().catch(() => undefined)),
     ]).then(() => undefined);
     return Promise.race([flushing, timeout]).finally(() => clearTimeout(timer));
@@ -278,7 +359,7 @@ export class AgentOpsClient implements SessionHost {
 
   /** Spans dropped so far (queue full, export given up); each drop was also reported in a warning. */
   droppedCount(): number {
-    return this.processor.droppedCount();
+    return this.allProcessors().reduce((n, p) => n + p.droppedCount(), 0);
   }
 
   async shutdown(): Promise<void> {
@@ -289,12 +370,14 @@ export class AgentOpsClient implements SessionHost {
     this.unfollowChildren?.();
     this.unfollowChildren = undefined;
     delete (globalThis as SdkHooks)[SESSION_CONTEXT];
+    Object.defineProperty(globalThis, GENAI_SETTINGS, { value: undefined, configurable: true, writable: true });
     delete (globalThis as SdkHooks)[GENAI_SETTINGS];
     for (const s of this.live.values()) s._end('Indeterminate', 'N/A (AgentOps was shut down)');
     await this.flush();
     // The flush above already gave deliveries their bounded time; a session still being created against a
     // server that is down must not hold shutdown() for its whole retry budget (30 s).
-    this.processor.exporter.abandon?.();
+    for (const p of this.allProcessors()) p.exporter.abandon?.();
+    await Promise.all([...this.pipelines.values()].map((p) => p.shutdown().catch(() => undefined)));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);

@@ -50,6 +50,42 @@ export interface InitOptions {
   exporter?: SpanExporter;
 }
 
+/**
+ * What one session may set for itself: `startSession({ config })`. Anything not given comes from the
+ * configuration of `init()`; each value is checked as `init()` checks it (a bad one is named in a warning and
+ * the `init()` value is used instead).
+ */
+export interface Configuration {
+  /** This session's project: its spans go with this key (one process can write into several projects). */
+  apiKey?: string;
+  /** This session's AgentOps API. */
+  endpoint?: string;
+  /** Batching of this session's events, ms. */
+  maxWaitTime?: number;
+  /** Events of this session held for sending at most. */
+  maxQueueSize?: number;
+  /** Record this session's prompts and completions, its captured LLM calls included. */
+  captureContent?: boolean;
+  /** Characters a field of this session may hold, its captured prompts included. */
+  maxFieldSize?: number;
+  /** Tags this session starts with, before its own `tags`. */
+  defaultTags?: string[];
+  /** Keep only SDK, OS and working directory of the host environment. */
+  envDataOptOut?: boolean;
+}
+
+/** The options a {@link Configuration} may hold. */
+export const SESSION_OPTIONS: ReadonlyArray<keyof Configuration> = [
+  'apiKey',
+  'endpoint',
+  'maxWaitTime',
+  'maxQueueSize',
+  'captureContent',
+  'maxFieldSize',
+  'defaultTags',
+  'envDataOptOut',
+];
+
 /** The options after defaults and environment variables were applied. */
 export interface ResolvedConfig {
   disabled: boolean;

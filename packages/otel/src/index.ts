@@ -27,7 +27,8 @@ export { ActionEvent, AgentOpsEvent, ErrorEvent, LLMEvent, ToolEvent } from './e
 export type { AnyEvent, EventInit, ErrorEventInit, LLMEventInit, Timestamp } from './events.js';
 export { Session } from './session.js';
 export type { EndStateInput, SessionAnalytics } from './session.js';
-export type { InitOptions, ResolvedConfig } from './config.js';
+export type { Configuration, InitOptions, ResolvedConfig } from './config.js';
+import type { Configuration } from './config.js';
 export { AgentOpsSpanProcessor } from './processor.js';
 export type { AgentOpsExporterHooks, AgentOpsSpanProcessorOptions } from './processor.js';
 export type { LogLevel } from './logger.js';
@@ -109,12 +110,17 @@ export interface StartSessionOptions {
   tags?: string[];
   /** Join a session another process started: its id. */
   inheritedSessionId?: string;
+  /**
+   * Options for this session only (its API key, endpoint, batching, content capture, field size, default tags,
+   * host-environment opt-out); the rest comes from `init()`.
+   */
+  config?: Configuration;
 }
 
 /** Starts a session (a factory: call it as often as needed; sessions may overlap). */
 export function startSession(options: StartSessionOptions = {}): Session {
   const c = client();
-  return c.startSession({ tags: options.tags, inheritedSessionId: options.inheritedSessionId ?? undefined });
+  return c.startSession({ tags: options.tags, inheritedSessionId: options.inheritedSessionId ?? undefined, sessionConfig: options.config });
 }
 
 /**

@@ -100,6 +100,11 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
   private isShutdown = false;
   /** @internal set by the SDK core when it uses this processor */
   sessionHooks: SessionHooks | undefined;
+  /**
+   * @internal set by the SDK core once a session has a configuration of its own: the processor that handles a
+   * span (the pipeline of its session's key and endpoint), when it is not this one.
+   */
+  route: ((span: ReadableSpan, ctx?: Context) => AgentOpsSpanProcessor | undefined) | undefined;
 
   constructor(options: AgentOpsSpanProcessorOptions = {}) {
     this.forward = options.exporter || options.internal ? undefined : sdkProcessor();
@@ -138,6 +143,10 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     if (this.forward) return this.forward.onStart(span, parentContext);
+    if (this.route) {
+      const target = this.route(span, parentContext);
+      if (target && target !== this) return target.onStart(span, parentContext);
+    }
     const attrs = span.attributes;
     const kind = attrs[ATTR_SPAN_KIND];
     if (kind === 'session') {
@@ -165,6 +174,10 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (this.forward) return this.forward.onEnd(span);
+    if (this.route) {
+      const target = this.route(span);
+      if (target && target !== this) return target.onEnd(span);
+    }
     const attrs = span.attributes;
     if (!isAgentOpsRelevant(attrs)) return;
     // LLM spans of instrumentations (ours included) are not made by `record`, which counts its own.

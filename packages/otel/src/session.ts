@@ -64,6 +64,8 @@ export interface StartSessionOptions {
    * session span nests under the span that started it.
    */
   parent?: { traceId: string; spanId: string };
+  /** @internal the session's own resolved configuration (`startSession({ config })`), else the client's */
+  config?: ResolvedConfig;
   /**
    * @internal Announce the session (start its root span, tell the server) only when it is first used: the
    * preload's session, so a process that records nothing leaves no session behind.
@@ -101,6 +103,10 @@ export class Session {
   readonly inherited: boolean;
 
   private readonly host: SessionHost;
+  /** @internal the configuration this session follows: its own, else the one of `init()` */
+  readonly _config: ResolvedConfig;
+  /** @internal what the LLM instrumentations follow for calls made in this session */
+  readonly _settings: Readonly<{ captureContent: boolean; maxFieldSize: number; streamUsage: boolean }>;
   private span: Span | undefined;
   private readonly traceId: string;
   private readonly remoteParent: Context | undefined;
@@ -121,7 +127,8 @@ export class Session {
   /** @internal use `startSession` */
   constructor(host: SessionHost, options: StartSessionOptions = {}) {
     this.host = host;
-    const cfg = host.config;
+    const cfg = (this._config = options.config ?? host.config);
+    this._settings = Object.freeze({ captureContent: cfg.captureContent, maxFieldSize: cfg.maxFieldSize, streamUsage: cfg.streamUsage });
     this.startMs = nowMs();
     this.initTimestamp = new Date(this.startMs).toISOString();
     this._tags = unique([...cfg.defaultTags, ...(options.tags ?? [])]);
@@ -188,7 +195,7 @@ export class Session {
   /** @internal starts the root span now, if it has not started yet (the session is first used) */
   _announce(): void {
     if (this.span || this.ended) return;
-    const cfg = this.host.config;
+    const cfg = this._config;
     const attributes: Record<string, string | string[] | boolean> = {
       [A.ATTR_SPAN_KIND]: 'session',
       [A.ATTR_SESSION_ID]: this.id,
@@ -233,7 +240,7 @@ export class Session {
       }
       this._announce();
       const end = (event._endMs ??= nowMs());
-      const shape = eventSpanShape(event, this.host.config);
+      const shape = eventSpanShape(event, this._config);
       const span = this.host.tracer.startSpan(
         shape.name,
         { kind: shape.kind, attributes: shape.attributes, startTime: event._startMs },
@@ -376,7 +383,7 @@ export class Session {
     try {
       this.span.setAttribute(A.ATTR_SESSION_END_STATE, state);
       if (reason !== undefined) {
-        this.span.setAttribute(A.ATTR_SESSION_END_STATE_REASON, toAttributeString(reason, this.host.config.maxFieldSize) ?? '');
+        this.span.setAttribute(A.ATTR_SESSION_END_STATE_REASON, toAttributeString(reason, this._config.maxFieldSize) ?? '');
       }
       if (state === 'Success') this.span.setStatus({ code: SpanStatusCode.OK });
       else if (state === 'Failure') this.span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
