@@ -103,6 +103,8 @@ export function registerEsmLoaderHook(options: { warnIfLate?: boolean } = {}): b
     return true;
   }
   if (typeof register !== 'function') return false;
+  // A CommonJS app requires its clients: the require hook sees them, no loader thread is needed.
+  if (options.warnIfLate !== false && !mainIsEsm()) return false;
   try {
     // The hook of the import-in-the-middle copy that @opentelemetry/instrumentation uses, so that the Hook
     // objects it makes see the modules this loader wraps.
