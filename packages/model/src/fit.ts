@@ -36,9 +36,9 @@ function cutDepth(value: unknown, max: number): unknown {
 export function fitEvent(event: EventModel): EventModel {
   let json: string | undefined;
   try {
-    json = valueTooDeep(event) ? undefined : JSON.stringify(event);
+    json = JSON.stringify(event);
   } catch {
-    json = undefined;
+    json = undefined; // too deep (or a cycle) to serialise: fitted below
   }
   if (json !== undefined && !eventViolation(event, 'event', json)) return event;
   const notes: string[] = [];

@@ -64,8 +64,12 @@ export function valueTooDeep(value: unknown, max: number = LIMITS.depth): boolea
 }
 
 /** A timestamp as ISO-8601 UTC (`…Z`), or undefined when it is not one. A leap second (`:60`) is the last instant of its minute. */
+const CANONICAL_UTC = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 export function normalizeTimestamp(v: unknown): string | undefined {
   if (typeof v !== 'string' || v.length > 64) return undefined;
+  // What the SDKs send (toISOString) is already the stored form: no parsing on the ingest path.
+  if (CANONICAL_UTC.test(v)) return v;
   let ms = Date.parse(v);
   if (Number.isNaN(ms)) {
     const leap = v.replace(/(T\d{2}:\d{2}):60(\.\d+)?/, '$1:59.999');
@@ -114,8 +118,11 @@ export function eventViolation(e: EventModel, at: string, json?: string): Violat
     const v = r[f];
     if (typeof v === 'string' && v.length > LIMITS.nameChars) return { field: `${at}.${f}`, message: `is longer than ${LIMITS.nameChars} characters` };
   }
-  if (valueTooDeep(e)) return { field: at, message: `nests objects or arrays deeper than ${LIMITS.depth} levels` };
-  const size = Buffer.byteLength(json ?? JSON.stringify(e));
+  // With its JSON at hand, a scan of the text; otherwise a walk of the value (which JSON.stringify could not survive).
+  if (json !== undefined ? jsonTooDeep(json) : valueTooDeep(e)) return { field: at, message: `nests objects or arrays deeper than ${LIMITS.depth} levels` };
+  // A string's bytes are at most 3 per UTF-16 unit: only a long one needs counting.
+  const text = json ?? JSON.stringify(e);
+  const size = text.length * 3 <= LIMITS.eventBytes ? text.length : Buffer.byteLength(text);
   if (size > LIMITS.eventBytes) return { field: at, message: `is ${size} bytes as JSON, more than the ${LIMITS.eventBytes} an event may hold`, tooLarge: true };
   return undefined;
 }

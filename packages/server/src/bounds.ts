@@ -12,6 +12,9 @@ import {
 } from '@agentops/model';
 import { HttpError } from './errors.js';
 
+/** The JSON of each checked event, so the store does not serialise it a second time. */
+export const eventJson = new WeakMap<EventModel, string>();
+
 /** A batch for the store, as every door (REST, OTLP) hands it over. */
 export interface Batch {
   sessions?: SessionModel[];
@@ -66,10 +69,19 @@ export function checkBatch(batch: Batch, what: { sessions?: string; events?: str
     if ('timestamp' in out && (out as { timestamp?: unknown }).timestamp != null) {
       (out as { timestamp?: unknown }).timestamp = timestamp((out as { timestamp?: unknown }).timestamp, `${at}.timestamp`, false);
     }
-    const v = eventViolation(out, at);
-    if (v) throw fail(v);
     // An LLM event without a cost (the AgentOps Python SDK sends none) is priced as the SDK prices its own.
-    return priced(out);
+    const event = priced(out);
+    let json: string;
+    try {
+      json = JSON.stringify(event);
+    } catch {
+      throw new HttpError(400, `${at} nests objects or arrays deeper than ${LIMITS.depth} levels`);
+    }
+    const v = eventViolation(event, at, json);
+    if (v) throw fail(v);
+    // Serialised once: the store writes this text.
+    eventJson.set(event, json);
+    return event;
   });
   const agents = (batch.agents ?? []).map((a, i) => {
     const at = `agents[${i}]`;

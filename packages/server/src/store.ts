@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { eventJson } from './bounds.js';
 import {
   EVENT_TYPES,
   formatCost,
@@ -368,7 +369,7 @@ export class Store {
         int(llm?.completion_tokens),
         int(llm?.cache_read_tokens),
         int(llm?.reasoning_tokens),
-        JSON.stringify(e),
+        eventJson.get(e) ?? JSON.stringify(e),
       ).changes;
     }
     return inserted;
