@@ -4,10 +4,16 @@ import { addServerAttributes } from './server.js';
 
 const { GEN_AI_PROVIDER_NAME, GEN_AI_SYSTEM, GEN_AI_REQUEST_MODEL } = A;
 
-/** What every LLM request span starts with: provider (new and old key), server, requested model. */
+/**
+ * What every LLM request span starts with: provider (new and old key), server, requested model. `provider` is
+ * the API the client speaks; a known host of another provider behind it (Groq through the `openai` client...)
+ * is the provider named, so the call is priced as that provider's. An unknown host keeps the client's provider:
+ * only that provider's models then have a price.
+ */
 export function baseRequestAttributes(provider: string, model: unknown, baseURL: unknown): Attributes {
-  const attrs: Attributes = { [GEN_AI_PROVIDER_NAME]: provider, [GEN_AI_SYSTEM]: provider };
-  addServerAttributes(attrs, baseURL);
+  const attrs: Attributes = {};
+  const behind = addServerAttributes(attrs, baseURL);
+  attrs[GEN_AI_PROVIDER_NAME] = attrs[GEN_AI_SYSTEM] = behind ?? provider;
   if (typeof model === 'string') attrs[GEN_AI_REQUEST_MODEL] = model;
   return attrs;
 }

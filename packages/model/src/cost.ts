@@ -40,7 +40,16 @@ const PROVIDER_IDS: Record<string, string> = {
   groq: 'groq',
   deepseek: 'deepseek',
   x_ai: 'x-ai',
+  'x-ai': 'x-ai',
   cohere: 'cohere',
+  'azure.ai.inference': 'azure',
+  openrouter: 'openrouter',
+  together: 'together',
+  fireworks: 'fireworks',
+  perplexity: 'perplexity',
+  cerebras: 'cerebras',
+  mistral: 'mistral',
+  google: 'google',
 };
 
 function count(n: number | null | undefined): number | undefined {
