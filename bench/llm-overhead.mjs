@@ -26,6 +26,7 @@ provider.register();
 const INSTRUMENTATIONS = {
   none: () => [],
   agentops: () => [new (require('@agentops/instrumentation-openai').OpenAIInstrumentation)()],
+  'agentops-no-content': () => [new (require('@agentops/instrumentation-openai').OpenAIInstrumentation)({ captureContent: false })],
   'otel-contrib': () => [new (require('@opentelemetry/instrumentation-openai').OpenAIInstrumentation)()],
   traceloop: () => [new (require('@traceloop/instrumentation-openai').OpenAIInstrumentation)()],
 };
@@ -53,6 +54,14 @@ const call =
         for await (const _ of s) void _;
       }
     : () => client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+
+// Counting instructions (bench/instructions.mjs): exactly N calls, nothing timed.
+const countedCalls = Number(process.env.AGENTOPS_BENCH_CALLS);
+if (countedCalls > 0) {
+  for (let i = 0; i < countedCalls; i++) await call();
+  await provider.shutdown();
+  process.exit(0);
+}
 
 // Short processes: the runner interleaves many of them, so each variant sees the machine's slow spells alike.
 const ITER = mode === 'stream' ? 400 : 2000;

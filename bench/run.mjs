@@ -162,6 +162,47 @@ const BENCHMARKS = {
       };
     },
   },
+  instructions: {
+    title: 'Instructions added per LLM call, counted by callgrind (issue 17)',
+    run() {
+      const r = run('instructions.mjs');
+      if (r.skipped) return { pass: false, md: `Not measured: ${r.skipped}.` };
+      const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')} k`;
+      const rows = [];
+      const verdicts = [];
+      let pass = true;
+      for (const mode of ['plain', 'stream']) {
+        const x = r[mode];
+        const added = (v) => x[v] - x.none;
+        const floor = added('bare-span');
+        const bestPeer = Math.min(added('otel-contrib'), added('traceloop'));
+        for (const v of ['bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content']) {
+          rows.push(`| ${mode} | ${v} | ${k(x[v])} | +${k(added(v))} | ${v === 'bare-span' ? '' : `+${k(added(v) - floor)}`} |`);
+        }
+        const ours = added('agentops') - floor;
+        const peerAbove = bestPeer - floor;
+        pass &&= ours <= peerAbove / 2 && added('agentops') < bestPeer;
+        verdicts.push(
+          `${mode}: ours +${k(added('agentops'))} vs best peer +${k(bestPeer)}; above the floor ${k(ours)} vs ${k(peerAbove)} (target: at most half, ${ours <= peerAbove / 2 ? 'met' : 'NOT met'})`,
+        );
+      }
+      return {
+        pass,
+        md: [
+          'Each variant of `bench/llm-overhead.mjs` (real `openai` client, in-memory fetch, one `NodeTracerProvider` +',
+          '`BatchSpanProcessor`, each package\'s defaults; ours with content capture and cost on) under',
+          '`valgrind --tool=callgrind`, V8 single-threaded, at two call counts (plain 1,000 / 3,000; streamed, 50 chunks,',
+          '200 / 600): the difference divided by the extra calls is one call\'s instructions, start-up cancelled out.',
+          '',
+          '| call | variant | instructions per call | added over none | above the floor |',
+          '|---|---|---:|---:|---:|',
+          ...rows,
+          '',
+          ...verdicts.map((v) => `- ${v}`),
+        ].join('\n'),
+      };
+    },
+  },
   exportMemory: {
     title: 'Export of a big session in bounded memory (issue 11)',
     run() {

@@ -1,0 +1,52 @@
+// Instructions added per LLM call, counted by callgrind (repeatable to ~0.1 %, where wall time here swings ±50 %):
+// each variant of llm-overhead.mjs runs N1 and N2 calls under `valgrind --tool=callgrind` with single-threaded V8;
+// (instructions(N2) − instructions(N1)) / (N2 − N1) is the cost of one call with start-up cancelled out, and the
+// figure of a variant minus that of "none" is what the instrumentation adds. Needs valgrind (apt-get install valgrind).
+import { execFile, execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const VARIANTS = ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'];
+const COUNTS = { plain: [1000, 3000], stream: [200, 600] };
+
+function hasValgrind() {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function collected(variant, mode, calls) {
+  const { stderr } = await promisify(execFile)(
+    'valgrind',
+    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', path.join(here, 'llm-overhead.mjs'), variant, mode],
+    { env: { ...process.env, AGENTOPS_BENCH_CALLS: String(calls), AGENTOPS_LOG_LEVEL: 'error' }, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const m = /Collected\s*:\s*(\d+)/.exec(stderr);
+  if (!m) throw new Error(`no instruction count for ${variant} ${mode}: ${stderr.slice(-500)}`);
+  return Number(m[1]);
+}
+
+if (!hasValgrind()) {
+  console.log(JSON.stringify({ skipped: 'valgrind is not installed (apt-get install valgrind)' }));
+  process.exit(0);
+}
+const out = {};
+for (const mode of Object.keys(COUNTS)) {
+  const [n1, n2] = COUNTS[mode];
+  out[mode] = {};
+  // Two at a time: the machine has two cores, and callgrind runs one thread.
+  for (let i = 0; i < VARIANTS.length; i += 2) {
+    await Promise.all(
+      VARIANTS.slice(i, i + 2).map(async (v) => {
+        const [a, b] = await Promise.all([collected(v, mode, n1), collected(v, mode, n2)]);
+        out[mode][v] = Math.round((b - a) / (n2 - n1));
+      }),
+    );
+  }
+}
+console.log(JSON.stringify(out));
