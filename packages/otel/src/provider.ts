@@ -50,7 +50,8 @@ function processorsOf(provider: ProviderInternals): SpanProcessor[] | undefined 
  * (sessions may still end after the app shut its tracing down; our own shutdown ends it).
  */
 class JoinedProcessor implements SpanProcessor {
-  constructor(private readonly target: AgentOpsSpanProcessor) {}
+  // An init() after a shutdown() joins the same provider again: the processor already in it is given the new target.
+  constructor(public target: AgentOpsSpanProcessor) {}
   onStart(span: Parameters<SpanProcessor['onStart']>[0], ctx: Context): void {
     this.target.onStart(span, ctx);
   }
@@ -150,7 +151,9 @@ export class AgentOpsTracing {
       return false;
     }
     const processors = processorsOf(app);
-    if (!processors?.some(isAgentOpsProcessor)) {
+    const earlier = processors?.find((p): p is JoinedProcessor => p instanceof JoinedProcessor);
+    if (earlier) earlier.target = this.processor;
+    else if (!processors?.some(isAgentOpsProcessor)) {
       if (typeof app.addSpanProcessor === 'function') app.addSpanProcessor(new JoinedProcessor(this.processor));
       else if (processors) processors.push(new JoinedProcessor(this.processor));
       else {

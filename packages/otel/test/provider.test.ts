@@ -135,4 +135,20 @@ describe('the tracer provider', () => {
     expect(appExporter.getFinishedSpans().map((s) => s.name)).toContain('once');
     await appProvider.shutdown();
   });
+
+  it('init() again after shutdown() joins the same app provider once: no span exported twice, none to the old pipeline', async () => {
+    const appExporter = new InMemorySpanExporter();
+    const appProvider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(appExporter)] });
+    appProvider.register();
+    initInMemory().session.record(new agentops.ActionEvent({ actionType: 'first' }));
+    await agentops.shutdown();
+    const { session, spans } = initInMemory();
+    session.record(new agentops.ActionEvent({ actionType: 'second' }));
+    await session.endSession('Success');
+    await appProvider.forceFlush();
+    expect((await spans()).filter((x) => x.name === 'second')).toHaveLength(1);
+    expect(appExporter.getFinishedSpans().filter((x) => x.name === 'second')).toHaveLength(1);
+    expect(agentops.getDroppedEventCount()).toBe(0);
+    await appProvider.shutdown();
+  });
 });
