@@ -168,6 +168,7 @@ const BENCHMARKS = {
       const r = run('instructions.mjs');
       if (r.skipped) return { pass: false, md: `Not measured: ${r.skipped}.` };
       const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')} k`;
+      const signed = (n) => (n < 0 ? `−${k(-n)}` : `+${k(n)}`);
       const rows = [];
       const verdicts = [];
       let pass = true;
@@ -177,13 +178,20 @@ const BENCHMARKS = {
         const floor = added('bare-span');
         const bestPeer = Math.min(added('otel-contrib'), added('traceloop'));
         for (const v of ['bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content']) {
-          rows.push(`| ${mode} | ${v} | ${k(x[v])} | +${k(added(v))} | ${v === 'bare-span' ? '' : `+${k(added(v) - floor)}`} |`);
+          rows.push(`| ${mode} | ${v} | ${k(x[v])} | ${signed(added(v))} | ${v === 'bare-span' ? '' : signed(added(v) - floor)} |`);
         }
         const ours = added('agentops') - floor;
         const peerAbove = bestPeer - floor;
-        pass &&= ours <= peerAbove / 2 && added('agentops') < bestPeer;
+        const fewer = added('agentops') < bestPeer;
+        // The bare span is a floor only if nothing costs less: otherwise the above-floor target cannot be judged.
+        const floorHolds = floor >= 0 && floor <= Math.min(added('otel-contrib'), added('traceloop'), added('agentops'));
+        const halfMet = floorHolds && ours <= peerAbove / 2;
+        pass &&= fewer && halfMet;
         verdicts.push(
-          `${mode}: ours +${k(added('agentops'))} vs best peer +${k(bestPeer)}; above the floor ${k(ours)} vs ${k(peerAbove)} (target: at most half, ${ours <= peerAbove / 2 ? 'met' : 'NOT met'})`,
+          `${mode}: ours ${signed(added('agentops'))} vs best peer ${signed(bestPeer)} — fewer than every peer: ${fewer ? 'met' : 'NOT met'}; ` +
+            (floorHolds
+              ? `above the floor ${signed(ours)} vs the best peer's ${signed(peerAbove)} — at most half: ${halfMet ? 'met' : 'NOT met'}`
+              : `the bare-span variant (${signed(floor)}) is no floor here, so "at most half above the floor" is not judged`),
         );
       }
       return {
@@ -193,6 +201,9 @@ const BENCHMARKS = {
           '`BatchSpanProcessor`, each package\'s defaults; ours with content capture and cost on) under',
           '`valgrind --tool=callgrind`, V8 single-threaded, at two call counts (plain 1,000 / 3,000; streamed, 50 chunks,',
           '200 / 600): the difference divided by the extra calls is one call\'s instructions, start-up cancelled out.',
+          'The bare-span variant calls `then` on the client\'s `APIPromise`, which parses the response in a chain of its own',
+          '(plain), and it ends its span at the stream object, before the chunks (stream): it bounds wall time in the benchmark',
+          'above, but it is not a floor of instructions.',
           '',
           '| call | variant | instructions per call | added over none | above the floor |',
           '|---|---|---:|---:|---:|',
