@@ -159,16 +159,17 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
     }
     // A client that traces itself under our instrumentation (or two instrumentations stacked) gives an LLM
     // span inside an LLM span for one call: mark the inner one so it is neither counted nor made an event.
+    const llm = isLlmSpan(attrs);
     if ((globalThis as { [DUPLICATE_SCOPES]?: Set<string> })[DUPLICATE_SCOPES]?.has(span.instrumentationScope?.name)) {
       span.setAttribute(ATTR_LLM_NESTED, true);
-    } else if (isLlmSpan(attrs)) {
+    } else if (llm) {
       const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
       if (parent?.attributes && isLlmSpan(parent.attributes)) span.setAttribute(ATTR_LLM_NESTED, true);
     }
     if ((kind !== undefined && kind !== 'llm') || attrs[ATTR_SESSION_ID] !== undefined || !this.sessionHooks) return;
     // An LLM span (ours or another instrumentation's) or any other instrumentation's span: tie it to the
     // session it runs in, even when it is not in the session's trace (an HTTP request's trace, say).
-    const sessionId = this.sessionHooks.sessionIdFor(parentContext, kind === 'llm' || isLlmSpan(attrs));
+    const sessionId = this.sessionHooks.sessionIdFor(parentContext, llm);
     if (sessionId) span.setAttribute(ATTR_SESSION_ID, sessionId);
   }
 
