@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
  * deterministic content and token counts. Special model names make it misbehave:
  * `error-429`, `error-500` (an API error), `midstream-error` (the stream breaks after a few chunks),
  * `slow` (chunks 20 ms apart, to abort mid-way), `hostile-usage` (usage out of every range: 2e12 prompt tokens,
- * -50 completion tokens, a 5,000-character model name), `invalid-json` (a 200 whose body is not JSON).
+ * -50 completion tokens, a 5,000-character model name), `invalid-json` (a 200 whose body is not JSON). A model
+ * name with `cached` in it reports cache reads (OpenAI: half the prompt, inside `prompt_tokens`; Anthropic: 40
+ * read and 20 written, outside `input_tokens`, as the real APIs count them). With tools and a last message from
+ * the user, every API answers with a call of the first tool (Paris); after the tool's result, with text.
  */
 export interface FakeLlmOptions {
   /** Chunks a streamed answer is split into. Default 8. */
@@ -16,14 +19,29 @@ export interface FakeLlmOptions {
 
 type Obj = Record<string, unknown>;
 
+export interface FakeRequest {
+  path: string;
+  body: Obj;
+  headers: http.IncomingHttpHeaders;
+  /** The `usage` object of the answer, as the API sent it (undefined for errors). */
+  usage?: Obj;
+  /** The `id` of the answer (unique in the process). */
+  responseId?: string;
+}
+
+let answered = 0;
+
+/** A request asks for cache tokens in its answer (see the header comment). */
+const wantsCache = (model: string, body: Obj) => model.includes('cached') || JSON.stringify(body).includes('[cached]');
+
 export interface FakeLlmServer {
   url: string;
   /** Base URL for `new OpenAI({ baseURL })`. */
   openaiBaseURL: string;
   /** Base URL for `new Anthropic({ baseURL })`. */
   anthropicBaseURL: string;
-  /** Requests received, newest last (method, path, body). */
-  requests: Array<{ path: string; body: Obj; headers: http.IncomingHttpHeaders }>;
+  /** Requests received, newest last (path, body, headers, and the usage answered: the API's own field names). */
+  requests: FakeRequest[];
   close(): Promise<void>;
 }
 
@@ -83,10 +101,10 @@ function chatAnswer(body: Obj): { content: string | null; toolCalls?: Array<{ id
   return { content: ANSWER };
 }
 
-function chat(res: http.ServerResponse, body: Obj, chunks: number) {
+function chat(res: http.ServerResponse, body: Obj, chunks: number, rec: FakeRequest) {
   const model = String(body.model);
   if (apiError(res, model, false)) return;
-  const id = `chatcmpl-fake${Date.now()}`;
+  const id = `chatcmpl-fake${Date.now()}_${++answered}`;
   const created = Math.floor(Date.now() / 1000);
   const answer = chatAnswer(body);
   if (model === 'invalid-json') {
@@ -101,9 +119,12 @@ function chat(res: http.ServerResponse, body: Obj, chunks: number) {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: wantsCache(model, body) ? Math.floor(prompt / 2) : 0, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
+  // A stream carries usage only when the request asked for it, as OpenAI's does.
+  if (body.stream !== true || (body.stream_options as Obj | undefined)?.include_usage) rec.usage = usage;
+  rec.responseId = id;
   const finish = answer.toolCalls ? 'tool_calls' : 'stop';
   const responseModel = hostile ? `hostile-${'m'.repeat(5000)}` : model.startsWith('gpt-4o-mini') ? 'gpt-4o-mini-2024-07-18' : model;
   if (body.stream !== true) {
@@ -149,7 +170,7 @@ function chat(res: http.ServerResponse, body: Obj, chunks: number) {
 function completions(res: http.ServerResponse, body: Obj, chunks: number) {
   const model = String(body.model);
   if (apiError(res, model, false)) return;
-  const id = `cmpl-fake${Date.now()}`;
+  const id = `cmpl-fake${Date.now()}_${++answered}`;
   const created = Math.floor(Date.now() / 1000);
   const prompt = tokensOf(body.prompt);
   const usage = { prompt_tokens: prompt, completion_tokens: tokensOf(ANSWER), total_tokens: prompt + tokensOf(ANSWER) };
@@ -163,11 +184,12 @@ function completions(res: http.ServerResponse, body: Obj, chunks: number) {
   void sendSse(res, events, model);
 }
 
-function embeddings(res: http.ServerResponse, body: Obj) {
+function embeddings(res: http.ServerResponse, body: Obj, rec: FakeRequest) {
   const model = String(body.model);
   if (apiError(res, model, false)) return;
   const inputs = Array.isArray(body.input) ? body.input : [body.input];
   const tokens = tokensOf(body.input);
+  rec.usage = { prompt_tokens: tokens, total_tokens: tokens };
   sendJson(res, 200, {
     object: 'list',
     data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.0023064255, -0.009327292, 0.015797347] })),
@@ -176,50 +198,76 @@ function embeddings(res: http.ServerResponse, body: Obj) {
   });
 }
 
-function responses(res: http.ServerResponse, body: Obj, chunks: number) {
+/** The Responses API's input as items (a string is one user message). */
+function responseItems(input: unknown): Obj[] {
+  return typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? (input as Obj[]) : [];
+}
+
+function responses(res: http.ServerResponse, body: Obj, chunks: number, rec: FakeRequest) {
   const model = String(body.model);
   if (apiError(res, model, false)) return;
-  const id = `resp_fake${Date.now()}`;
+  const id = `resp_fake${Date.now()}_${++answered}`;
+  const items = responseItems(body.input);
+  const last = items[items.length - 1];
+  const tools = (body.tools as Obj[] | undefined)?.filter((t) => t.type === 'function');
+  const callTool = tools?.length && last && (last.role === 'user') && last.type !== 'function_call_output';
   const input = tokensOf(body.input);
-  const output = tokensOf(ANSWER);
+  const fnCall = callTool ? { type: 'function_call', id: 'fc_fake_1', call_id: 'call_fake_1', name: String(tools![0].name), arguments: JSON.stringify({ city: 'Paris' }), status: 'completed' } : undefined;
+  const output = tokensOf(fnCall ?? ANSWER);
   const message = { type: 'message', id: 'msg_fake', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: ANSWER, annotations: [] }] };
+  const item: Obj = fnCall ?? message;
+  const cached = wantsCache(model, body) ? Math.floor(input / 2) : 0;
   const full = {
     id,
     object: 'response',
     created_at: Math.floor(Date.now() / 1000),
     status: 'completed',
     model,
-    output: [message],
+    output: [item],
     incomplete_details: null,
-    usage: { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output },
+    usage: { input_tokens: input, input_tokens_details: { cached_tokens: cached }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output },
   };
+  rec.usage = full.usage;
+  rec.responseId = id;
   if (body.stream !== true) {
     sendJson(res, 200, full);
     return;
   }
   let seq = 0;
   const ev = (type: string, extra: Obj) => ({ event: type, data: { type, sequence_number: seq++, ...extra } });
-  const events = [
-    ev('response.created', { response: { ...full, status: 'in_progress', output: [], usage: null } }),
-    ev('response.output_item.added', { output_index: 0, item: { ...message, status: 'in_progress', content: [] } }),
-    ...split(ANSWER, chunks).map((delta) => ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })),
-    ev('response.output_text.done', { item_id: 'msg_fake', output_index: 0, content_index: 0, text: ANSWER }),
-    ev('response.completed', { response: full }),
-  ];
+  const events = [ev('response.created', { response: { ...full, status: 'in_progress', output: [], usage: null } })];
+  if (fnCall) {
+    events.push(ev('response.output_item.added', { output_index: 0, item: { ...fnCall, status: 'in_progress', arguments: '' } }));
+    for (const delta of split(fnCall.arguments, 3)) events.push(ev('response.function_call_arguments.delta', { item_id: fnCall.id, output_index: 0, delta }));
+    events.push(ev('response.function_call_arguments.done', { item_id: fnCall.id, output_index: 0, arguments: fnCall.arguments }));
+    events.push(ev('response.output_item.done', { output_index: 0, item: fnCall }));
+  } else {
+    events.push(ev('response.output_item.added', { output_index: 0, item: { ...message, status: 'in_progress', content: [] } }));
+    events.push(ev('response.content_part.added', { item_id: 'msg_fake', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
+    for (const delta of split(ANSWER, chunks)) events.push(ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta }));
+    events.push(ev('response.output_text.done', { item_id: 'msg_fake', output_index: 0, content_index: 0, text: ANSWER }));
+    events.push(ev('response.content_part.done', { item_id: 'msg_fake', output_index: 0, content_index: 0, part: message.content[0] }));
+    events.push(ev('response.output_item.done', { output_index: 0, item: message }));
+  }
+  events.push(ev('response.completed', { response: full }));
   void sendSse(res, events, model);
 }
 
-function anthropicMessages(res: http.ServerResponse, body: Obj, chunks: number) {
+function anthropicMessages(res: http.ServerResponse, body: Obj, chunks: number, rec: FakeRequest) {
   const model = String(body.model);
   if (apiError(res, model, true)) return;
-  const id = `msg_fake${Date.now()}`;
+  const id = `msg_fake${Date.now()}_${++answered}`;
   const messages = (body.messages as Obj[]) ?? [];
   const last = messages[messages.length - 1];
   const tools = body.tools as Obj[] | undefined;
-  const toolUse = tools?.length && last?.role === 'user' && typeof last.content === 'string';
-  const usage = { input_tokens: tokensOf(body.messages), cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: tokensOf(ANSWER) };
+  const isToolResult = Array.isArray(last?.content) && (last.content as Obj[]).some((b) => b?.type === 'tool_result');
+  const toolUse = tools?.length && last?.role === 'user' && !isToolResult;
+  const cached = wantsCache(model, body);
+  const usage = { input_tokens: tokensOf(body.messages), cache_creation_input_tokens: cached ? 20 : 0, cache_read_input_tokens: cached ? 40 : 0, output_tokens: tokensOf(ANSWER) };
   const content = toolUse ? [{ type: 'tool_use', id: 'toolu_fake_1', name: String(tools![0].name), input: { city: 'Paris' } }] : [{ type: 'text', text: ANSWER }];
   const stop = toolUse ? 'tool_use' : 'end_turn';
+  rec.usage = usage;
+  rec.responseId = id;
   if (body.stream !== true) {
     sendJson(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage });
     return;
@@ -256,12 +304,13 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         return;
       }
       const path = (req.url ?? '').split('?')[0];
-      requests.push({ path, body, headers: req.headers });
-      if (path.endsWith('/chat/completions')) chat(res, body, chunks);
+      const rec: FakeRequest = { path, body, headers: req.headers };
+      requests.push(rec);
+      if (path.endsWith('/chat/completions')) chat(res, body, chunks, rec);
       else if (path.endsWith('/completions')) completions(res, body, chunks);
-      else if (path.endsWith('/embeddings')) embeddings(res, body);
-      else if (path.endsWith('/responses')) responses(res, body, chunks);
-      else if (path.endsWith('/messages')) anthropicMessages(res, body, chunks);
+      else if (path.endsWith('/embeddings')) embeddings(res, body, rec);
+      else if (path.endsWith('/responses')) responses(res, body, chunks, rec);
+      else if (path.endsWith('/messages')) anthropicMessages(res, body, chunks, rec);
       else sendJson(res, 404, { error: { message: `no route ${path}` } });
     });
   });

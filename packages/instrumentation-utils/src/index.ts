@@ -1,5 +1,5 @@
 export { settingsFromEnv, InstrumentationSettings, type GenAiSettings } from './config.js';
-export { LlmCall, contentJson } from './llm-call.js';
+export { LlmCall, contentJson, recordFailure } from './llm-call.js';
 export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';
 export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, setScopeDuplicated } from './wrap.js';

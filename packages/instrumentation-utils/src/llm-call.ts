@@ -130,33 +130,49 @@ export class LlmCall {
   /** Ends the span as failed and records an error event tied to it. The error itself is not touched. */
   fail(error: unknown, attributes: Attributes = {}): void {
     if (this.done) return;
-    const err = error instanceof Error ? error : undefined;
-    const type = err ? err.constructor?.name || err.name : typeof error;
-    const message = err ? err.message : String(error);
-    attributes['error.type'] = type;
-    const status = (error as { status?: unknown } | null)?.status;
-    if (typeof status === 'number') attributes['http.response.status_code'] = status;
-    this.span.setStatus({ code: SpanStatusCode.ERROR, message });
-    if (err) this.span.recordException(err);
-    const ctx = this.span.spanContext();
-    const errorSpan = this.tracer.startSpan(
-      'error',
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: {
-          [ATTR_SPAN_KIND]: 'error',
-          'agentops.error.trigger_event_id': spanToUuid(ctx.traceId, ctx.spanId),
-          'agentops.error.trigger_event_type': 'llms',
-          'agentops.error.error_type': type,
-          'agentops.error.details': cut(message, 8192),
-          ...(typeof status === 'number' ? { 'agentops.error.code': String(status) } : {}),
-          ...(err?.stack ? { 'agentops.error.logs': cut(err.stack, 16_384) } : {}),
-        },
-      },
-      this.context,
-    );
-    errorSpan.setStatus({ code: SpanStatusCode.ERROR, message });
-    errorSpan.end();
+    const status = recordFailure(this.tracer, this.span, this.context, error, 'llms');
+    attributes['error.type'] = status.type;
+    if (status.code !== undefined) attributes['http.response.status_code'] = status.code;
     this.end(attributes);
   }
+}
+
+/**
+ * Marks `span` failed and records an AgentOps error event tied to it (SPEC §3), as a child of `context`, for any
+ * failing call: an LLM call, a framework's tool or step. The error itself is not touched. Returns its type and
+ * HTTP status, when it has one.
+ */
+export function recordFailure(tracer: Tracer, span: Span, context: Context, error: unknown, triggerEventType: string): { type: string; code?: number } {
+  const err = error instanceof Error ? error : undefined;
+  const type = err ? err.constructor?.name || err.name : typeof error;
+  let message: string;
+  try {
+    message = err ? err.message : String(error);
+  } catch {
+    message = type;
+  }
+  const status = (error as { status?: unknown } | null)?.status;
+  const code = typeof status === 'number' ? status : undefined;
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  if (err) span.recordException(err);
+  const ctx = span.spanContext();
+  const errorSpan = tracer.startSpan(
+    'error',
+    {
+      kind: SpanKind.INTERNAL,
+      attributes: {
+        [ATTR_SPAN_KIND]: 'error',
+        'agentops.error.trigger_event_id': spanToUuid(ctx.traceId, ctx.spanId),
+        'agentops.error.trigger_event_type': triggerEventType,
+        'agentops.error.error_type': type,
+        'agentops.error.details': cut(message, 8192),
+        ...(code !== undefined ? { 'agentops.error.code': String(code) } : {}),
+        ...(err?.stack ? { 'agentops.error.logs': cut(err.stack, 16_384) } : {}),
+      },
+    },
+    context,
+  );
+  errorSpan.setStatus({ code: SpanStatusCode.ERROR, message });
+  errorSpan.end();
+  return { type, code };
 }

@@ -1,5 +1,7 @@
+import { aiSdkContent, aiSdkProvider, aiSdkUsage } from './ai-sdk.js';
 import { computeLlmCost } from './cost.js';
 import { llmContent } from './content.js';
+import { isLlmSpan, sameCallEvent, spanKindOf } from './span-kind.js';
 import { jsonTooDeep } from './limits.js';
 import { spanToUuid, traceIdToUuid } from './ids.js';
 import * as A from './semconv.js';
@@ -82,28 +84,6 @@ function stringArray(v: AttributeValue | undefined): string[] {
   return [];
 }
 
-/** True when a span describes an LLM call: our kind, GenAI request attributes, or OpenInference LLM. */
-export function isLlmSpan(attrs: Attributes): boolean {
-  const kind = attrs[A.ATTR_SPAN_KIND];
-  if (kind !== undefined) return kind === 'llm';
-  if (attrs[A.OPENINFERENCE_SPAN_KIND] === 'LLM') return true;
-  const op = attrs[A.GEN_AI_OPERATION_NAME];
-  if (typeof op === 'string') return LLM_OPERATIONS.has(op);
-  return (
-    attrs[A.GEN_AI_REQUEST_MODEL] !== undefined ||
-    attrs[A.GEN_AI_USAGE_INPUT_TOKENS] !== undefined ||
-    attrs[A.GEN_AI_USAGE_PROMPT_TOKENS] !== undefined
-  );
-}
-
-/** `gen_ai.operation.name` values that are calls to a model (not `execute_tool`, `invoke_agent`...). */
-const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'completion', 'responses']);
-
-/** Whether a span matters to AgentOps at all; everything else (HTTP, DB spans...) is passed over. */
-export function isAgentOpsRelevant(attrs: Attributes): boolean {
-  return attrs[A.ATTR_SPAN_KIND] !== undefined || isLlmSpan(attrs);
-}
-
 /** The session a span belongs to: its `agentops.session.id`, else the session of its trace. */
 export function sessionIdOf(span: SpanLike): string {
   const explicit = span.attributes[A.ATTR_SESSION_ID];
@@ -121,7 +101,7 @@ function eventBase(span: SpanLike) {
     end_timestamp: iso(end),
     agent_id: str(a[A.ATTR_AGENT_ID]),
     span_id: span.spanId,
-    parent_span_id: span.parentSpanId ?? null,
+    parent_span_id: str(a[A.ATTR_PARENT_SPAN_ID]) ?? span.parentSpanId ?? null,
   };
 }
 
@@ -156,20 +136,21 @@ function genAiParams(a: Attributes): Record<string, unknown> | null {
   return params;
 }
 
-/** Token counts of an LLM span under any naming generation (new GenAI, old GenAI, OpenInference). */
+/** Token counts of an LLM span under any naming generation (new GenAI, old GenAI, OpenInference, AI SDK). */
 export function llmUsageOf(a: Attributes) {
+  const ai = a[A.AI_OPERATION_ID] === undefined ? undefined : aiSdkUsage(a);
   return {
-    model: str(first(a, A.GEN_AI_RESPONSE_MODEL, A.GEN_AI_REQUEST_MODEL, A.LLM_MODEL_NAME)),
-    provider: str(first(a, A.GEN_AI_PROVIDER_NAME, A.GEN_AI_SYSTEM, A.LLM_PROVIDER)),
-    inputTokens: num(first(a, A.GEN_AI_USAGE_INPUT_TOKENS, A.GEN_AI_USAGE_PROMPT_TOKENS, A.LLM_TOKEN_COUNT_PROMPT)),
-    outputTokens: num(first(a, A.GEN_AI_USAGE_OUTPUT_TOKENS, A.GEN_AI_USAGE_COMPLETION_TOKENS, A.LLM_TOKEN_COUNT_COMPLETION)),
-    cacheReadTokens: num(
-      first(a, A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD, A.LLM_TOKEN_COUNT_CACHE_READ),
-    ),
-    cacheWriteTokens: num(
-      first(a, A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD, A.LLM_TOKEN_COUNT_CACHE_WRITE),
-    ),
-    reasoningTokens: num(first(a, A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, A.LLM_TOKEN_COUNT_REASONING)),
+    model: str(first(a, A.GEN_AI_RESPONSE_MODEL, A.GEN_AI_REQUEST_MODEL, A.LLM_MODEL_NAME, A.AI_RESPONSE_MODEL, A.AI_MODEL_ID)),
+    provider: str(first(a, A.GEN_AI_PROVIDER_NAME)) ?? aiSdkProvider(a) ?? str(first(a, A.GEN_AI_SYSTEM, A.LLM_PROVIDER)),
+    inputTokens: ai ? (ai.inputTokens ?? null) : num(first(a, A.GEN_AI_USAGE_INPUT_TOKENS, A.GEN_AI_USAGE_PROMPT_TOKENS, A.LLM_TOKEN_COUNT_PROMPT)),
+    outputTokens: ai ? (ai.outputTokens ?? null) : num(first(a, A.GEN_AI_USAGE_OUTPUT_TOKENS, A.GEN_AI_USAGE_COMPLETION_TOKENS, A.LLM_TOKEN_COUNT_COMPLETION)),
+    cacheReadTokens: ai
+      ? (ai.cacheReadTokens ?? null)
+      : num(first(a, A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD, A.LLM_TOKEN_COUNT_CACHE_READ)),
+    cacheWriteTokens: ai
+      ? (ai.cacheWriteTokens ?? null)
+      : num(first(a, A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD, A.LLM_TOKEN_COUNT_CACHE_WRITE)),
+    reasoningTokens: ai ? (ai.reasoningTokens ?? null) : num(first(a, A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, A.LLM_TOKEN_COUNT_REASONING)),
   };
 }
 
@@ -187,7 +168,7 @@ function toLlmEvent(span: SpanLike): LLMEventModel {
     ...eventBase(span),
     event_type: 'llms',
     model,
-    ...llmContent(a, span.events),
+    ...((a[A.AI_OPERATION_ID] !== undefined && aiSdkContent(a)) || llmContent(a, span.events)),
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     cache_read_tokens: usage.cacheReadTokens,
@@ -199,9 +180,9 @@ function toLlmEvent(span: SpanLike): LLMEventModel {
     thread_id: str(first(a, A.ATTR_LLM_THREAD_ID, A.GEN_AI_CONVERSATION_ID)),
     provider,
     operation: str(a[A.GEN_AI_OPERATION_NAME]),
-    response_id: str(a[A.GEN_AI_RESPONSE_ID]),
+    response_id: str(first(a, A.GEN_AI_RESPONSE_ID, A.AI_RESPONSE_ID)),
     finish_reasons: finish === undefined ? null : stringArray(finish),
-    time_to_first_token_ms: num(a[A.ATTR_LLM_TIME_TO_FIRST_TOKEN]),
+    time_to_first_token_ms: num(first(a, A.ATTR_LLM_TIME_TO_FIRST_TOKEN, A.AI_RESPONSE_MS_TO_FIRST_CHUNK)),
     error: span.status.code === 2,
   };
 }
@@ -211,11 +192,11 @@ function toActionEvent(span: SpanLike): ActionEventModel {
   return {
     ...eventBase(span),
     event_type: 'actions',
-    action_type: str(a['agentops.action.action_type']) ?? span.name,
+    action_type: str(first(a, 'agentops.action.action_type', A.AI_OPERATION_ID)) ?? span.name,
     logs: parseJsonAttr(a['agentops.action.logs']),
     screenshot: str(a['agentops.action.screenshot']),
-    params: parseJsonAttr(a['agentops.action.params']),
-    returns: parseJsonAttr(a['agentops.action.returns']),
+    params: parseJsonAttr(first(a, 'agentops.action.params', A.AI_PROMPT)),
+    returns: parseJsonAttr(first(a, 'agentops.action.returns', A.AI_RESPONSE_TEXT, A.AI_RESPONSE_OBJECT)),
   };
 }
 
@@ -224,10 +205,10 @@ function toToolEvent(span: SpanLike): ToolEventModel {
   return {
     ...eventBase(span),
     event_type: 'tools',
-    name: str(a['agentops.tool.name']) ?? span.name,
+    name: str(first(a, 'agentops.tool.name', A.AI_TOOL_CALL_NAME, A.GEN_AI_TOOL_NAME, A.TOOL_NAME)) ?? span.name,
     logs: parseJsonAttr(a['agentops.tool.logs']),
-    params: parseJsonAttr(a['agentops.tool.params']),
-    returns: parseJsonAttr(a['agentops.tool.returns']),
+    params: parseJsonAttr(first(a, 'agentops.tool.params', A.AI_TOOL_CALL_ARGS, A.GEN_AI_TOOL_CALL_ARGUMENTS, A.INPUT_VALUE)),
+    returns: parseJsonAttr(first(a, 'agentops.tool.returns', A.AI_TOOL_CALL_RESULT, A.GEN_AI_TOOL_CALL_RESULT, A.OUTPUT_VALUE)),
   };
 }
 
@@ -250,7 +231,7 @@ function toErrorEvent(span: SpanLike): ErrorEventModel {
 /** Converts one span; undefined for spans that are no part of the AgentOps model. */
 export function convertSpan(span: SpanLike): ConvertedSpan | undefined {
   const a = span.attributes;
-  switch (a[A.ATTR_SPAN_KIND]) {
+  switch (spanKindOf(a)) {
     case 'session':
       return { kind: 'session', session: toSession(span) };
     case 'llm':
@@ -265,29 +246,31 @@ export function convertSpan(span: SpanLike): ConvertedSpan | undefined {
       return {
         kind: 'agent',
         agent: {
-          id: str(a[A.ATTR_AGENT_ID]) ?? spanToUuid(span.traceId, span.spanId),
-          name: str(a[A.ATTR_AGENT_NAME]) ?? span.name,
+          id: str(first(a, A.ATTR_AGENT_ID, A.GEN_AI_AGENT_ID)) ?? spanToUuid(span.traceId, span.spanId),
+          name: str(first(a, A.ATTR_AGENT_NAME, A.GEN_AI_AGENT_NAME, A.AGENT_NAME)) ?? span.name,
           session_id: sessionIdOf(span),
         },
       };
-    case undefined:
-      return isLlmSpan(a) ? { kind: 'event', event: toLlmEvent(span) } : undefined;
     default:
       return undefined;
   }
 }
 
 /**
- * Converts a batch. An LLM span nested directly inside another LLM span describes the same call twice
- * (a client that traces itself under our instrumentation), so only the outer one becomes an event.
+ * Converts a batch. Two LLM spans of one call, one the parent of the other, become one event: the one
+ * {@link sameCallEvent} keeps (the SDK marks such pairs as they start; this catches spans from other SDKs).
  */
 export function convertSpans(spans: readonly SpanLike[]): ConvertedBatch {
   const out: ConvertedBatch = { sessions: [], events: [], agents: [] };
-  const llmSpanIds = new Set<string>();
-  for (const s of spans) if (isLlmSpan(s.attributes)) llmSpanIds.add(s.spanId);
+  const llmSpans = new Map<string, SpanLike>();
+  for (const s of spans) if (s.attributes[A.ATTR_LLM_NESTED] !== true && isLlmSpan(s.attributes)) llmSpans.set(s.spanId, s);
+  const dropped = new Set<string>();
+  for (const inner of llmSpans.values()) {
+    const outer = inner.parentSpanId ? llmSpans.get(inner.parentSpanId) : undefined;
+    if (outer) dropped.add(sameCallEvent(outer.attributes, inner.attributes) === 'outer' ? inner.spanId : outer.spanId);
+  }
   for (const span of spans) {
-    if (span.attributes[A.ATTR_LLM_NESTED] === true) continue;
-    if (span.parentSpanId && llmSpanIds.has(span.parentSpanId) && llmSpanIds.has(span.spanId)) continue;
+    if (span.attributes[A.ATTR_LLM_NESTED] === true || dropped.has(span.spanId)) continue;
     const c = convertSpan(span);
     if (!c) continue;
     if (c.kind === 'session') out.sessions.push(c.session);

@@ -5,8 +5,6 @@ export { computeLlmCost, formatCost, priced, type LlmUsage } from './cost.js';
 export {
   convertSpan,
   convertSpans,
-  isAgentOpsRelevant,
-  isLlmSpan,
   llmCostOf,
   llmUsageOf,
   parseJsonAttr,
@@ -16,3 +14,5 @@ export {
 } from './convert.js';
 export * from './limits.js';
 export * from './fit.js';
+export { isAgentOpsRelevant, isLlmSpan, llmLayerOf, sameCallEvent, spanKindOf } from './span-kind.js';
+export { aiSdkProvider, aiSdkUsage, type AiSdkUsage } from './ai-sdk.js';

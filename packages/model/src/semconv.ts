@@ -35,6 +35,18 @@ export const ATTR_LLM_THREAD_ID = 'agentops.llm.thread_id';
 export const ATTR_LLM_TIME_TO_FIRST_TOKEN = 'agentops.llm.time_to_first_token_ms';
 /** Set on an LLM span that is the child of another LLM span describing the same call: counted once. */
 export const ATTR_LLM_NESTED = 'agentops.llm.nested';
+/** `framework` on a framework's span of a model call (see `llmLayerOf`); absent on client instrumentations' spans. */
+export const ATTR_LLM_LAYER = 'agentops.llm.layer';
+/** The framework whose model call an LLM span stands for (`langchain`, `openai-agents`, `ai-sdk`). */
+export const ATTR_LLM_FRAMEWORK = 'agentops.llm.framework';
+/** The framework's name of that call (a LangChain run name...), and its tags. */
+export const ATTR_LLM_FRAMEWORK_NAME = 'agentops.llm.framework.name';
+export const ATTR_LLM_FRAMEWORK_TAGS = 'agentops.llm.framework.tags';
+/**
+ * The event's parent in the session tree when it is not its span's parent: a client span that stands for a
+ * framework's model call takes that call's place.
+ */
+export const ATTR_PARENT_SPAN_ID = 'agentops.parent.span_id';
 
 // OpenTelemetry GenAI semantic conventions.
 export const GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
@@ -64,6 +76,43 @@ export const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD = 'gen_ai.usage.cache_
 export const GEN_AI_PROMPT = 'gen_ai.prompt';
 export const GEN_AI_COMPLETION = 'gen_ai.completion';
 
+// Vercel AI SDK telemetry (`ai` ≤ 6, and 7's legacy integration).
+export const AI_OPERATION_ID = 'ai.operationId';
+export const AI_MODEL_PROVIDER = 'ai.model.provider';
+export const AI_MODEL_ID = 'ai.model.id';
+export const AI_RESPONSE_MODEL = 'ai.response.model';
+export const AI_PROMPT = 'ai.prompt';
+export const AI_PROMPT_MESSAGES = 'ai.prompt.messages';
+export const AI_RESPONSE_TEXT = 'ai.response.text';
+export const AI_RESPONSE_OBJECT = 'ai.response.object';
+export const AI_RESPONSE_TOOL_CALLS = 'ai.response.toolCalls';
+export const AI_RESPONSE_FINISH_REASON = 'ai.response.finishReason';
+export const AI_RESPONSE_ID = 'ai.response.id';
+export const AI_RESPONSE_PROVIDER_METADATA = 'ai.response.providerMetadata';
+export const AI_RESPONSE_MS_TO_FIRST_CHUNK = 'ai.response.msToFirstChunk';
+export const AI_USAGE_PROMPT_TOKENS = 'ai.usage.promptTokens';
+export const AI_USAGE_COMPLETION_TOKENS = 'ai.usage.completionTokens';
+export const AI_USAGE_INPUT_TOKENS = 'ai.usage.inputTokens';
+export const AI_USAGE_OUTPUT_TOKENS = 'ai.usage.outputTokens';
+export const AI_USAGE_TOKENS = 'ai.usage.tokens';
+export const AI_USAGE_REASONING_TOKENS = 'ai.usage.reasoningTokens';
+export const AI_USAGE_CACHED_INPUT_TOKENS = 'ai.usage.cachedInputTokens';
+export const AI_USAGE_CACHE_READ_TOKENS = 'ai.usage.inputTokenDetails.cacheReadTokens';
+export const AI_USAGE_CACHE_WRITE_TOKENS = 'ai.usage.inputTokenDetails.cacheWriteTokens';
+export const AI_USAGE_NO_CACHE_TOKENS = 'ai.usage.inputTokenDetails.noCacheTokens';
+export const AI_USAGE_OUTPUT_REASONING_TOKENS = 'ai.usage.outputTokenDetails.reasoningTokens';
+export const AI_TOOL_CALL_NAME = 'ai.toolCall.name';
+export const AI_TOOL_CALL_ID = 'ai.toolCall.id';
+export const AI_TOOL_CALL_ARGS = 'ai.toolCall.args';
+export const AI_TOOL_CALL_RESULT = 'ai.toolCall.result';
+
+// GenAI tool and agent spans.
+export const GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
+export const GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments';
+export const GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
+export const GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
+export const GEN_AI_AGENT_ID = 'gen_ai.agent.id';
+
 // OpenInference.
 export const OPENINFERENCE_SPAN_KIND = 'openinference.span.kind';
 export const LLM_MODEL_NAME = 'llm.model_name';
@@ -75,4 +124,6 @@ export const LLM_TOKEN_COUNT_CACHE_WRITE = 'llm.token_count.prompt_details.cache
 export const LLM_TOKEN_COUNT_REASONING = 'llm.token_count.completion_details.reasoning';
 export const LLM_INVOCATION_PARAMETERS = 'llm.invocation_parameters';
 export const INPUT_VALUE = 'input.value';
+export const TOOL_NAME = 'tool.name';
+export const AGENT_NAME = 'agent.name';
 export const OUTPUT_VALUE = 'output.value';

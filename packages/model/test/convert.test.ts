@@ -140,13 +140,19 @@ describe('convertSpan: one row per kind of span', () => {
       { kind: 'agent', agent: { id: 'ag', name: 'planner', session_id: SESSION } },
     ],
     ['an HTTP span is no part of the model', span({ 'http.request.method': 'GET' }), {}],
-    ['a GenAI tool execution is not an LLM call', span({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'x' }), {}],
   ];
 
   it.each(cases)('%s', (_name, input, expected) => {
     const out = convertSpan(input);
     if (Object.keys(expected).length === 0) expect(out).toBeUndefined();
     else expect(out).toEqual(expected);
+  });
+
+  it('a GenAI tool execution is a tool event, not an LLM call; invoke_agent is an agent', () => {
+    const tool = convertSpan(span({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'x', 'gen_ai.tool.call.arguments': '{"a":1}', 'gen_ai.usage.input_tokens': 9 }));
+    expect(tool?.kind === 'event' && tool.event).toMatchObject({ event_type: 'tools', name: 'x', params: { a: 1 } });
+    const agent = convertSpan(span({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'gen_ai.usage.input_tokens': 90 }));
+    expect(agent?.kind === 'agent' && agent.agent.name).toBe('planner');
   });
 
   it('an explicit agentops.session.id wins over the trace id', () => {

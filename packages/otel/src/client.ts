@@ -82,7 +82,7 @@ export class AgentOpsClient implements SessionHost {
         if (llm) s?._announce();
         return s?.id;
       },
-      onForeignLlmSpan: (span) => this.countForeignLlmSpan(span),
+      onEventSpan: (span, kind) => this.countEventSpan(span, kind),
     };
     this.tracing = new AgentOpsTracing(this.processor, cfg.disabled);
     if (!cfg.disabled) {
@@ -314,10 +314,13 @@ export class AgentOpsClient implements SessionHost {
     return s._context;
   }
 
-  private countForeignLlmSpan(span: ReadableSpan): void {
+  private countEventSpan(span: ReadableSpan, kind: 'llm' | 'tool' | 'action' | 'error'): void {
     const attr = span.attributes[ATTR_SESSION_ID];
     const id = typeof attr === 'string' ? attr : traceIdToUuid(span.spanContext().traceId);
-    this.all.get(id)?.count('llms', llmCostOf(span.attributes));
+    const session = this.all.get(id);
+    if (!session) return;
+    if (kind === 'llm') session.count('llms', llmCostOf(span.attributes));
+    else session.count(kind === 'tool' ? 'tools' : kind === 'action' ? 'actions' : 'errors');
   }
 
   /** The AgentOps API client, when an API key is configured. */

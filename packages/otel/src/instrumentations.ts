@@ -21,15 +21,34 @@ interface Patcher {
 
 const req = createRequire(import.meta.url);
 
-/** The libraries we instrument, and where their instrumentation lives (loaded only when needed). */
-const LIBRARIES: Record<string, () => new (config: Record<string, unknown>) => Patcher> = {
-  openai: () => (req('@agentops/instrumentation-openai') as { OpenAIInstrumentation: new (c: Record<string, unknown>) => Patcher }).OpenAIInstrumentation,
-  '@anthropic-ai/sdk': () =>
-    (req('@agentops/instrumentation-anthropic') as { AnthropicInstrumentation: new (c: Record<string, unknown>) => Patcher }).AnthropicInstrumentation,
-};
+type PatcherClass = new (config: Record<string, unknown>) => Patcher;
 
 /**
- * The LLM client instrumentations (`openai`, `@anthropic-ai/sdk`), for `new NodeSDK({ instrumentations })` or
+ * The libraries we instrument, and where their instrumentation lives (loaded only when needed). `file`: the
+ * module inside the package that is patched, when it is not the package's entry point.
+ */
+const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp }> = {
+  openai: { load: () => (req('@agentops/instrumentation-openai') as { OpenAIInstrumentation: PatcherClass }).OpenAIInstrumentation },
+  '@anthropic-ai/sdk': { load: () => (req('@agentops/instrumentation-anthropic') as { AnthropicInstrumentation: PatcherClass }).AnthropicInstrumentation },
+  ai: { load: () => (req('@agentops/instrumentation-ai-sdk') as { AISdkInstrumentation: PatcherClass }).AISdkInstrumentation },
+  '@langchain/core': {
+    load: () => (req('@agentops/instrumentation-langchain') as { LangChainInstrumentation: PatcherClass }).LangChainInstrumentation,
+    file: /[\\/]dist[\\/]callbacks[\\/]manager\.c?js$/,
+  },
+};
+
+/** The library a module the require or import hook reports belongs to (its entry point, or its patched file). */
+function libraryOf(name: string): string | undefined {
+  const lib = LIBRARIES[name];
+  if (lib) return lib.file ? undefined : name;
+  for (const [module, { file }] of Object.entries(LIBRARIES)) {
+    if (file && name.startsWith(`${module}/`) && file.test(name.slice(module.length))) return module;
+  }
+  return undefined;
+}
+
+/**
+ * The LLM client and framework instrumentations (`openai`, `@anthropic-ai/sdk`, the AI SDK's `ai`), for `new NodeSDK({ instrumentations })` or
  * `registerInstrumentations`. `init()` instruments the same libraries itself unless `instrumentLlmCalls: false`.
  * In an ES module app it also registers the loader hook that ESM instrumentation needs (see
  * {@link registerEsmLoaderHook}), so an `--import ./setup.mjs` file that starts a `NodeSDK` captures LLM calls.
@@ -37,7 +56,7 @@ const LIBRARIES: Record<string, () => new (config: Record<string, unknown>) => P
 export function getAgentOpsInstrumentations(options: AgentOpsInstrumentationOptions = {}): Instrumentation[] {
   registerEsmLoaderHook();
   const cfg = options.captureContent === undefined ? {} : { captureContent: options.captureContent };
-  return Object.values(LIBRARIES).map((load) => new (load() as unknown as new (c: Record<string, unknown>) => Instrumentation)(cfg));
+  return Object.values(LIBRARIES).map(({ load }) => new (load() as unknown as new (c: Record<string, unknown>) => Instrumentation)(cfg));
 }
 
 /** Resolves import-in-the-middle as @opentelemetry/instrumentation does: one copy for the loader and every Hook. */
@@ -109,7 +128,11 @@ export function registerEsmLoaderHook(options: { warnIfLate?: boolean } = {}): b
     // The hook of the import-in-the-middle copy that @opentelemetry/instrumentation uses, so that the Hook
     // objects it makes see the modules this loader wraps.
     const hook = iitmRequire().resolve('import-in-the-middle/hook.mjs');
-    register(pathToFileURL(hook).href, import.meta.url, { data: { include: Object.keys(LIBRARIES) } });
+    // Entry points by name; patched files inside a package (imported by relative paths) by their URL.
+    const include: Array<string | RegExp> = Object.entries(LIBRARIES).map(([name, { file }]) =>
+      file ? new RegExp(`${name.replace(/[/]/g, '[\\\\/]')}${file.source}`) : name,
+    );
+    register(pathToFileURL(hook).href, import.meta.url, { data: { include } });
     g[ESM_LOADER_FLAG] = true;
   } catch (e) {
     logger.warn(`could not register the ES module loader hook (${String(e)}); start the app with --import @agentops/otel/register to capture LLM calls.`);
@@ -136,19 +159,21 @@ export const ESM_LOADER_FLAG = Symbol.for('agentops.esmLoaderHook');
 export function enableInstrumentations(provider: TracerProvider): () => void {
   const instances = new Map<string, Patcher>();
   const patched: Array<[Patcher, unknown]> = [];
-  const patch = (exports: unknown, name: string): unknown => {
-    const load = LIBRARIES[name];
-    if (!load) return exports;
+  const patch = (exports: unknown, reported: string): unknown => {
+    const name = libraryOf(reported);
+    if (!name) return exports;
     try {
       let inst = instances.get(name);
       if (!inst) {
         // Disabled as an OpenTelemetry instrumentation (no hooks of its own): we call patch() ourselves.
-        inst = new (load())({ enabled: false });
+        inst = new (LIBRARIES[name].load())({ enabled: false });
         inst.setTracerProvider(provider);
         instances.set(name, inst);
       }
-      inst.patch(exports);
-      patched.push([inst, exports]);
+      // A module whose exports cannot be changed in place (read-only getters) is handed back patched.
+      const result = inst.patch(exports) ?? exports;
+      patched.push([inst, result]);
+      return result;
     } catch (e) {
       logger.warn(`could not instrument ${name}: ${String(e)}`);
     }
@@ -156,18 +181,29 @@ export function enableInstrumentations(provider: TracerProvider): () => void {
   };
 
   const names = Object.keys(LIBRARIES);
+  const internals = Object.values(LIBRARIES).some((l) => l.file);
   const { Hook } = req('require-in-the-middle') as typeof import('require-in-the-middle');
-  const requireHook = new Hook(names, { internals: false }, (exports, name) => patch(exports, name) as typeof exports);
+  // `internals`: the hook also reports the files inside the packages, as `<package>/<path>`.
+  const requireHook = new Hook(names, { internals }, (exports, name) => patch(exports, name) as typeof exports);
   let importHook: { unhook(): void } | undefined;
   if ((globalThis as Record<symbol, unknown>)[ESM_LOADER_FLAG]) {
-    const IITM = iitmRequire()('import-in-the-middle') as { Hook: new (m: string[], cb: (e: unknown, n: string) => unknown) => { unhook(): void } };
-    importHook = new IITM.Hook(names, (exports, name) => patch(exports, name));
+    const IITM = iitmRequire()('import-in-the-middle') as {
+      Hook: new (m: string[], o: { internals: boolean }, cb: (e: unknown, n: string) => unknown) => { unhook(): void };
+    };
+    importHook = new IITM.Hook(names, { internals }, (exports, name) => patch(exports, name));
   }
   const appRequire = createRequire(`${process.cwd()}/`);
-  for (const name of names) {
+  for (const [name, { file }] of Object.entries(LIBRARIES)) {
     try {
-      const cached = appRequire.cache[appRequire.resolve(name)];
-      if (cached?.loaded) patch(cached.exports, name);
+      if (!file) {
+        const cached = appRequire.cache[appRequire.resolve(name)];
+        if (cached?.loaded) cached.exports = patch(cached.exports, name);
+        continue;
+      }
+      const root = path.dirname(appRequire.resolve(`${name}/package.json`));
+      for (const [filename, cached] of Object.entries(appRequire.cache)) {
+        if (cached?.loaded && filename.startsWith(root + path.sep) && file.test(filename.slice(root.length))) patch(cached.exports, name + filename.slice(root.length).split(path.sep).join('/'));
+      }
     } catch {
       // not installed for this app: nothing to patch
     }

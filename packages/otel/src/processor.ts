@@ -1,10 +1,11 @@
 import { trace, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_EVENT_ID, ATTR_LLM_NESTED, ATTR_SESSION_ID, ATTR_SPAN_KIND, isAgentOpsRelevant, isLlmSpan } from '@agentops/model';
+import { ATTR_AGENT_ID, ATTR_LLM_NESTED, ATTR_SESSION_ID, GEN_AI_OPERATION_NAME, spanKindOf, spanToUuid, type AgentOpsSpanKind } from '@agentops/model';
 import { DROP_REPORT_INTERVAL_MS, logger } from './logger.js';
 import { resolveConfig } from './config.js';
 import { AgentOpsExporter } from './exporter/exporter.js';
+import { SameCallResolver } from './same-call.js';
 
 function exporterFromEnv(): SpanExporter & AgentOpsExporterHooks {
   const cfg = resolveConfig({});
@@ -38,8 +39,11 @@ export interface SessionHooks {
    * call to a model, which announces a session that was waiting for its first use.
    */
   sessionIdFor(ctx: Context, llm: boolean): string | undefined;
-  /** An LLM span made by an instrumentation (not by `record`) ended: count it in its session. */
-  onForeignLlmSpan(span: ReadableSpan): void;
+  /**
+   * An event span ended (recorded, or made by an instrumentation or framework): count it in its session's
+   * analytics. The one counting path: nested LLM spans (the same call seen by another layer) never come here.
+   */
+  onEventSpan(span: ReadableSpan, kind: Exclude<AgentOpsSpanKind, 'session' | 'agent'>): void;
 }
 
 export interface AgentOpsSpanProcessorOptions {
@@ -71,8 +75,6 @@ export function isAgentOpsProcessor(p: unknown): boolean {
 function sdkProcessor(): AgentOpsSpanProcessor | undefined {
   return (globalThis as { [k: symbol]: { processor?: AgentOpsSpanProcessor } | undefined })[Symbol.for('agentops.otel.client')]?.processor;
 }
-/** Scopes of self-tracing clients whose calls our instrumentations already record (see instrumentation-utils). */
-const DUPLICATE_SCOPES = Symbol.for('agentops.duplicateScopes');
 
 /**
  * Batches the spans that matter to AgentOps (sessions, events, LLM spans of any instrumentation) and passes
@@ -98,6 +100,7 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
   private dropped = 0;
   private failed = 0;
   private isShutdown = false;
+  private readonly sameCall = new SameCallResolver();
   /** @internal set by the SDK core when it uses this processor */
   sessionHooks: SessionHooks | undefined;
   /**
@@ -148,7 +151,7 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
       if (target && target !== this) return target.onStart(span, parentContext);
     }
     const attrs = span.attributes;
-    const kind = attrs[ATTR_SPAN_KIND];
+    const kind = spanKindOf(attrs);
     if (kind === 'session') {
       try {
         this.exporter.onSessionStart?.(span);
@@ -157,20 +160,24 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
       }
       return;
     }
-    // A client that traces itself under our instrumentation (or two instrumentations stacked) gives an LLM
-    // span inside an LLM span for one call: mark the inner one so it is neither counted nor made an event.
-    const llm = isLlmSpan(attrs);
-    if ((globalThis as { [DUPLICATE_SCOPES]?: Set<string> })[DUPLICATE_SCOPES]?.has(span.instrumentationScope?.name)) {
-      span.setAttribute(ATTR_LLM_NESTED, true);
-    } else if (llm) {
-      const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
-      if (parent?.attributes && isLlmSpan(parent.attributes)) span.setAttribute(ATTR_LLM_NESTED, true);
+    const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
+    if (kind !== undefined || attrs[GEN_AI_OPERATION_NAME] !== undefined) {
+      // Agents of other instrumentations (`invoke_agent`...) get an id, and events inside an agent belong to it
+      // (through GenAI spans that are no event themselves, such as an agent's step).
+      if (attrs[ATTR_AGENT_ID] === undefined) {
+        const inherited = parent?.attributes?.[ATTR_AGENT_ID];
+        if (inherited !== undefined) span.setAttribute(ATTR_AGENT_ID, inherited);
+        else if (kind === 'agent') span.setAttribute(ATTR_AGENT_ID, spanToUuid(span.spanContext().traceId, span.spanContext().spanId));
+      }
     }
-    if ((kind !== undefined && kind !== 'llm') || attrs[ATTR_SESSION_ID] !== undefined || !this.sessionHooks) return;
-    // An LLM span (ours or another instrumentation's) or any other instrumentation's span: tie it to the
-    // session it runs in, even when it is not in the session's trace (an HTTP request's trace, say).
-    const sessionId = this.sessionHooks.sessionIdFor(parentContext, llm);
-    if (sessionId) span.setAttribute(ATTR_SESSION_ID, sessionId);
+    if (attrs[ATTR_SESSION_ID] === undefined && this.sessionHooks) {
+      // Any instrumentation's span (a model call or not): tied to the session it runs in, even when it is not in
+      // the session's trace (an HTTP request's trace, say). Our own event spans already carry theirs. A model
+      // call, tool call or agent of a framework is a first use of a session that waited for one.
+      const sessionId = this.sessionHooks.sessionIdFor(parentContext, kind !== undefined);
+      if (sessionId) span.setAttribute(ATTR_SESSION_ID, sessionId);
+    }
+    if (kind === 'llm') this.sameCall.onLlmStart(span, parentContext);
   }
 
   onEnd(span: ReadableSpan): void {
@@ -180,9 +187,10 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
       if (target && target !== this) return target.onEnd(span);
     }
     const attrs = span.attributes;
-    if (!isAgentOpsRelevant(attrs)) return;
-    // LLM spans of instrumentations (ours included) are not made by `record`, which counts its own.
-    if (attrs[ATTR_EVENT_ID] === undefined && attrs[ATTR_LLM_NESTED] !== true && isLlmSpan(attrs)) this.sessionHooks?.onForeignLlmSpan(span);
+    const kind = spanKindOf(attrs);
+    if (kind === undefined) return;
+    if (kind === 'llm') this.sameCall.onEnd(span);
+    if (kind !== 'session' && kind !== 'agent' && attrs[ATTR_LLM_NESTED] !== true) this.sessionHooks?.onEventSpan(span, kind);
     if (this.isShutdown) {
       this.drop(1, 'the processor was shut down');
       return;

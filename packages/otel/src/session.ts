@@ -250,8 +250,8 @@ export class Session {
         span.setStatus({ code: SpanStatusCode.ERROR, message: event.details });
         if (event.exception instanceof Error) span.recordException(event.exception, event._startMs);
       }
+      // Counted by the processor as the span ends, like every instrumentation's event.
       span.end(end);
-      this.count(event.eventType, shape.cost);
     } catch (e) {
       logger.debug(`record() failed: ${String(e)}`);
     }

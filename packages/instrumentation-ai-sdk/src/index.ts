@@ -1,0 +1,1 @@
+export { AISdkInstrumentation, PACKAGE_NAME, type AISdkInstrumentationConfig } from './instrumentation.js';
