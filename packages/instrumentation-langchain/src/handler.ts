@@ -234,13 +234,17 @@ export class AgentOpsCallbackHandler {
       const usage = (message.usage_metadata ?? {}) as Obj;
       const meta = (message.response_metadata ?? {}) as Obj;
       const tokenUsage = (output?.llmOutput?.tokenUsage ?? output?.llmOutput?.estimatedTokenUsage ?? {}) as Obj;
-      // usage_metadata counts cache reads and writes inside input_tokens (LangChain's standard, as GenAI's).
-      const input = num(usage.input_tokens) ?? num(tokenUsage.promptTokens);
+      // usage_metadata counts cache reads and writes inside input_tokens (LangChain's standard, as GenAI's), but
+      // @langchain/anthropic before 1.0 copied Anthropic's own input_tokens, which leaves them out.
+      const inDetails = (usage.input_token_details ?? {}) as Obj;
+      const outDetails = (usage.output_token_details ?? {}) as Obj;
+      let input = num(usage.input_tokens) ?? num(tokenUsage.promptTokens);
+      const raw = (meta.usage ?? {}) as Obj;
+      const cached = (num(inDetails.cache_read) ?? 0) + (num(inDetails.cache_creation) ?? 0);
+      if (input !== undefined && cached > 0 && typeof raw.cache_read_input_tokens === 'number' && raw.input_tokens === input) input += cached;
       const outputTokens = num(usage.output_tokens) ?? num(tokenUsage.completionTokens);
       if (input !== undefined) attrs[A.GEN_AI_USAGE_INPUT_TOKENS] = input;
       if (outputTokens !== undefined) attrs[A.GEN_AI_USAGE_OUTPUT_TOKENS] = outputTokens;
-      const inDetails = (usage.input_token_details ?? {}) as Obj;
-      const outDetails = (usage.output_token_details ?? {}) as Obj;
       if (num(inDetails.cache_read) !== undefined) attrs[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = num(inDetails.cache_read)!;
       if (num(inDetails.cache_creation) !== undefined) attrs[A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = num(inDetails.cache_creation)!;
       if (num(outDetails.reasoning) !== undefined) attrs[A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = num(outDetails.reasoning)!;

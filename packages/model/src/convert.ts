@@ -159,6 +159,19 @@ export function llmCostOf(a: Attributes, usage = llmUsageOf(a)): number | null {
   return num(a[A.ATTR_LLM_COST]) ?? computeLlmCost(usage) ?? null;
 }
 
+/** The framework run a call belongs to (a LangChain run's name and tags...), kept beside its request parameters. */
+function withFramework(a: Attributes, params: unknown): unknown {
+  const framework = str(a[A.ATTR_LLM_FRAMEWORK]);
+  if (!framework) return params;
+  const run: Record<string, unknown> = { name: framework };
+  const runName = str(a[A.ATTR_LLM_FRAMEWORK_NAME]);
+  if (runName) run.run_name = runName;
+  const tags = stringArray(a[A.ATTR_LLM_FRAMEWORK_TAGS]);
+  if (tags.length) run.tags = tags;
+  const base = params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : params == null ? {} : { value: params };
+  return { ...base, framework: run };
+}
+
 function toLlmEvent(span: SpanLike): LLMEventModel {
   const a = span.attributes;
   const usage = llmUsageOf(a);
@@ -175,7 +188,7 @@ function toLlmEvent(span: SpanLike): LLMEventModel {
     cache_creation_tokens: usage.cacheWriteTokens,
     reasoning_tokens: usage.reasoningTokens,
     cost: llmCostOf(a, usage),
-    params: parseJsonAttr(a[A.ATTR_LLM_PARAMS]) ?? genAiParams(a) ?? parseJsonAttr(a[A.LLM_INVOCATION_PARAMETERS]),
+    params: withFramework(a, parseJsonAttr(a[A.ATTR_LLM_PARAMS]) ?? genAiParams(a) ?? parseJsonAttr(a[A.LLM_INVOCATION_PARAMETERS])),
     returns: parseJsonAttr(a[A.ATTR_LLM_RETURNS]),
     thread_id: str(first(a, A.ATTR_LLM_THREAD_ID, A.GEN_AI_CONVERSATION_ID)),
     provider,

@@ -1,5 +1,5 @@
 // The CommonJS build of the same app; EXISTING_OTEL=1 runs it inside the app's own tracer provider.
-if (process.env.EXISTING_OTEL) require('../existing-otel.cjs');
+if (process.env.EXISTING_OTEL) require('../../existing-otel.cjs');
 const ai = require('ai');
 const { createOpenAI } = require('@ai-sdk/openai');
 const { createAnthropic } = require('@ai-sdk/anthropic');
