@@ -93,6 +93,8 @@ export function frameworkSuite() {
             OPENAI_BASE_URL: f.openaiBaseURL,
             ANTHROPIC_API_KEY: '',
             NODE_OPTIONS: '',
+            // As an app runs (the Agents SDK turns its tracing off under NODE_ENV=test, which vitest sets).
+            NODE_ENV: 'production',
             ...env,
           },
         });

@@ -144,7 +144,9 @@ export class LlmCall {
  */
 export function recordFailure(tracer: Tracer, span: Span, context: Context, error: unknown, triggerEventType: string): { type: string; code?: number } {
   const err = error instanceof Error ? error : undefined;
-  const type = err ? err.constructor?.name || err.name : typeof error;
+  // The class of the error (RateLimitError...), else the name it was given (a plain Error renamed).
+  const ctor = err?.constructor?.name;
+  const type = err ? (ctor && ctor !== 'Error' ? ctor : err.name || 'Error') : typeof error;
   let message: string;
   try {
     message = err ? err.message : String(error);

@@ -27,10 +27,18 @@ type PatcherClass = new (config: Record<string, unknown>) => Patcher;
  * The libraries we instrument, and where their instrumentation lives (loaded only when needed). `file`: the
  * module inside the package that is patched, when it is not the package's entry point.
  */
-const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp }> = {
+const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp; loaded?: () => unknown }> = {
   openai: { load: () => (req('@agentops/instrumentation-openai') as { OpenAIInstrumentation: PatcherClass }).OpenAIInstrumentation },
   '@anthropic-ai/sdk': { load: () => (req('@agentops/instrumentation-anthropic') as { AnthropicInstrumentation: PatcherClass }).AnthropicInstrumentation },
   ai: { load: () => (req('@agentops/instrumentation-ai-sdk') as { AISdkInstrumentation: PatcherClass }).AISdkInstrumentation },
+  '@openai/agents-core': {
+    load: () => (req('@agentops/instrumentation-openai-agents') as { OpenAIAgentsInstrumentation: PatcherClass }).OpenAIAgentsInstrumentation,
+    // A dependency of @openai/agents the app does not resolve itself; once loaded, its trace provider is global.
+    loaded: () => {
+      const provider = (globalThis as Record<symbol, unknown>)[Symbol.for('openai.agents.core.traceProvider')];
+      return provider ? { getGlobalTraceProvider: () => provider } : undefined;
+    },
+  },
   '@langchain/core': {
     load: () => (req('@agentops/instrumentation-langchain') as { LangChainInstrumentation: PatcherClass }).LangChainInstrumentation,
     file: /[\\/]dist[\\/]callbacks[\\/]manager\.c?js$/,
@@ -193,8 +201,13 @@ export function enableInstrumentations(provider: TracerProvider): () => void {
     importHook = new IITM.Hook(names, { internals }, (exports, name) => patch(exports, name));
   }
   const appRequire = createRequire(`${process.cwd()}/`);
-  for (const [name, { file }] of Object.entries(LIBRARIES)) {
+  for (const [name, { file, loaded }] of Object.entries(LIBRARIES)) {
     try {
+      const exports = loaded?.();
+      if (exports) {
+        patch(exports, name);
+        continue;
+      }
       if (!file) {
         const cached = appRequire.cache[appRequire.resolve(name)];
         if (cached?.loaded) cached.exports = patch(cached.exports, name);

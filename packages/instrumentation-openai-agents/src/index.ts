@@ -1,0 +1,2 @@
+export { AgentOpsTracingProcessor, PACKAGE_NAME, type AgentOpsTracingProcessorOptions } from './processor.js';
+export { OpenAIAgentsInstrumentation, type OpenAIAgentsInstrumentationConfig } from './instrumentation.js';
