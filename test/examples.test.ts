@@ -13,7 +13,8 @@ function runExample(dir: string, ...args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, args, {
       cwd: path.join(__dirname, '..', 'examples', dir),
-      env: { ...process.env, AGENTOPS_API_KEY: server.apiKey, AGENTOPS_API_ENDPOINT: server.url, OPENAI_API_KEY: '' },
+      // NODE_ENV as an app runs (the Agents SDK turns its tracing off under `test`, which vitest sets).
+      env: { ...process.env, AGENTOPS_API_KEY: server.apiKey, AGENTOPS_API_ENDPOINT: server.url, OPENAI_API_KEY: '', NODE_ENV: 'production' },
     });
     let stdout = '';
     let stderr = '';
@@ -58,5 +59,21 @@ describe('examples', () => {
     expect(exp.stats.event_counts).toMatchObject({ actions: 1, llms: 1 });
     expect(exp.session).toMatchObject({ end_state: 'Success', end_state_reason: 'worker finished', tags: ['multi-process'] });
     expect(Number(exp.stats.cost)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    // example, what it prints, LLM calls, tool calls, agents
+    ['ai-sdk', /Agent \(2 steps\): The weather in Paris/, 2, 1, 0],
+    ['openai-agents', /Weather agent: The weather in Paris/, 3, 1, 2],
+    ['langgraph', /Agent: The weather in Paris/, 2, 1, 1],
+  ])('%s: runs offline with the preload; every model call, tool call and agent is in its session', async (dir, printed, llms, tools, agents) => {
+    const r = await runExample(dir, '--import', '@agentops/otel/register', 'index.mjs');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(printed);
+    const id = /session ([0-9a-f-]{36}) started/.exec(r.stderr)![1];
+    const exp = await server.export(id);
+    expect(exp.stats.event_counts).toMatchObject({ llms, tools, errors: 0 });
+    expect(exp.agents).toHaveLength(agents);
+    expect(exp.llms.every((e: { cost: number }) => e.cost > 0)).toBe(true);
   });
 });

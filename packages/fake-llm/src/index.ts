@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
  * -50 completion tokens, a 5,000-character model name), `invalid-json` (a 200 whose body is not JSON). A model
  * name with `cached` in it reports cache reads (OpenAI: half the prompt, inside `prompt_tokens`; Anthropic: 40
  * read and 20 written, outside `input_tokens`, as the real APIs count them). With tools and a last message from
- * the user, every API answers with a call of the first tool (Paris); after the tool's result, with text.
+ * the user, every API answers with a call of the first tool (Paris); after the tool's result, with text (the
+ * Responses API calls each of its tools once per conversation, so a handed-over agent calls its own).
  */
 export interface FakeLlmOptions {
   /** Chunks a streamed answer is split into. Default 8. */
@@ -209,10 +210,12 @@ function responses(res: http.ServerResponse, body: Obj, chunks: number, rec: Fak
   const id = `resp_fake${Date.now()}_${++answered}`;
   const items = responseItems(body.input);
   const last = items[items.length - 1];
-  const tools = (body.tools as Obj[] | undefined)?.filter((t) => t.type === 'function');
-  const callTool = tools?.length && last && (last.role === 'user') && last.type !== 'function_call_output';
+  // Each tool is called once per conversation (a handed-over agent calls its own tool), then the answer.
+  const called = new Set(items.filter((i) => i.type === 'function_call').map((i) => i.name));
+  const tool = (body.tools as Obj[] | undefined)?.find((t) => t.type === 'function' && !called.has(t.name));
+  const callTool = tool && last && (last.role === 'user' || last.type === 'function_call_output');
   const input = tokensOf(body.input);
-  const fnCall = callTool ? { type: 'function_call', id: 'fc_fake_1', call_id: 'call_fake_1', name: String(tools![0].name), arguments: JSON.stringify({ city: 'Paris' }), status: 'completed' } : undefined;
+  const fnCall = callTool ? { type: 'function_call', id: `fc_fake_${called.size + 1}`, call_id: `call_fake_${called.size + 1}`, name: String(tool.name), arguments: JSON.stringify({ city: 'Paris' }), status: 'completed' } : undefined;
   const output = tokensOf(fnCall ?? ANSWER);
   const message = { type: 'message', id: 'msg_fake', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: ANSWER, annotations: [] }] };
   const item: Obj = fnCall ?? message;
