@@ -1,7 +1,8 @@
 // Runs every benchmark, each variant in its own process, and writes BENCHMARKS.md.
-// One benchmark alone: node bench/run.mjs record   (names below); `--no-write` only prints.
+// One benchmark alone: node bench/run.mjs record   (names below); `--no-write` only prints; `--update` puts its
+// section into BENCHMARKS.md in place of the old one.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -310,6 +311,46 @@ const BENCHMARKS = {
       };
     },
   },
+  frameworks: {
+    title: 'Per-call overhead of the framework integrations: ours vs the peers that cover each framework (issue 13)',
+    run() {
+      // framework → its variants: none, ours, the peers that cover it.
+      const FRAMEWORKS = {
+        langchain: ['none', 'agentops', 'traceloop', 'openinference'],
+        'ai-sdk': ['none', 'agentops', 'telemetry', 'langfuse'],
+        'openai-agents': ['none', 'agentops', 'openinference'],
+      };
+      const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5;
+      const rows = [];
+      for (const [fw, variants] of Object.entries(FRAMEWORKS)) {
+        const runs = Object.fromEntries(variants.map((v) => [v, []]));
+        for (let i = 0; i < ROUNDS; i++) for (const v of variants) runs[v].push(run('frameworks.mjs', fw, v));
+        for (const v of variants) {
+          const us = median(runs[v].map((x) => x.usPerCall));
+          const plus = v === 'none' ? 0 : median(runs[v].map((x, i) => x.usPerCall - runs.none[i].usPerCall));
+          rows.push(`| ${fw} | ${v} | ${us.toFixed(0)} | ${v === 'none' ? '' : `${plus >= 0 ? '+' : ''}${plus.toFixed(0)}`} | ${runs[v][0].spansPerCall} |`);
+        }
+      }
+      return {
+        pass: true,
+        md: [
+          'The real framework and `openai` client on an in-memory `fetch` (no network), one framework call = one model',
+          `request: LangChain \`ChatOpenAI.invoke\` (@langchain/openai 1.5), AI SDK 6 \`generateText\`, Agents SDK 0.14 \`run\` (chat completions model). ${ROUNDS}`,
+          'rounds, each running every variant in its own process back to back; "added µs" is the median over the rounds of',
+          "a variant minus that round's untraced run. The same `NodeTracerProvider` + `BatchSpanProcessor` for all; ours adds",
+          "`AgentOpsSpanProcessor` (which decides the one event per call) exporting nowhere, and the client instrumentation.",
+          'Peers: OpenLLMetry (`@traceloop/instrumentation-langchain` + `-openai`), OpenInference (`@arizeai/openinference-',
+          'instrumentation-langchain` / `-openai-agents` + `-openai`), and for the AI SDK, which every peer traces through its',
+          'own telemetry: that telemetry turned on by hand ("telemetry") and with Langfuse\'s `LangfuseSpanProcessor` exporting',
+          'to a loopback sink ("langfuse"). Wall time varies ±50 % on these machines: compare within a framework.',
+          '',
+          '| framework | variant | µs per call | added µs | spans per call |',
+          '|---|---|---:|---:|---:|',
+          ...rows,
+        ].join('\n'),
+      };
+    },
+  },
 };
 
 const args = process.argv.slice(2);
@@ -340,3 +381,19 @@ const doc = [
 ].join('\n');
 console.log(doc);
 if (write && !only.length) writeFileSync(path.join(here, '..', 'BENCHMARKS.md'), doc);
+// `--update`: the named benchmarks' sections are replaced in (or added to) BENCHMARKS.md, the others kept.
+if (args.includes('--update') && only.length) {
+  const file = path.join(here, '..', 'BENCHMARKS.md');
+  let text = readFileSync(file, 'utf8');
+  for (const [i, name] of names.entries()) {
+    const head = `## ${BENCHMARKS[name].title}`;
+    const start = text.indexOf(head);
+    const section = sections[i];
+    if (start < 0) text = `${text.trimEnd()}\n\n${section}`;
+    else {
+      const next = text.indexOf('\n## ', start + head.length);
+      text = text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
+    }
+  }
+  writeFileSync(file, text);
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FAKE_ANSWER, type FakeRequest } from '@agentops/fake-llm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APPS, eventFor, eventsOf, expectedFromWire, frameworkSuite, NODE24, resultOf, sessionIdOf } from './harness.js';
+import { APPS, MODES, runScenario, eventFor, eventsOf, expectedFromWire, frameworkSuite, NODE24, resultOf, sessionIdOf } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- exports are JSON */
 
@@ -9,11 +9,6 @@ const suite = frameworkSuite();
 
 /** AI SDK 4, 5 and 6 on Node 20; 7 (which needs Node 22+, with @ai-sdk/otel) in the Node 24 run. */
 const VERSIONS = NODE24 ? [7] : [4, 5, 6];
-const MODES = [
-  { mode: 'ESM, --import preload', args: ['--import', '@agentops/otel/register', 'app.mjs'], env: {} as Record<string, string> },
-  { mode: 'CommonJS, --require preload', args: ['--require', '@agentops/otel/register', 'app.cjs'], env: {} },
-  { mode: "inside the app's own tracer provider", args: ['app.cjs'], env: { EXISTING_OTEL: '1' } },
-];
 const SCENARIO = 'plain,stream,tools,anthropic-cached,openai-cached,disabled,embed';
 
 const providerIdOf = (req: FakeRequest) => (req.path.endsWith('/messages') ? 'anthropic' : 'openai');
@@ -33,10 +28,7 @@ describe.each(VERSIONS)('ai %i', (major) => {
     let traced: FakeRequest[];
     let calls: any[];
     beforeAll(async () => {
-      suite.fake.requests.length = 0;
-      run = await suite.run(path.join(APPS, 'ai-sdk', `v${major}`), args, { SCENARIO, ...env });
-      requests = [...suite.fake.requests];
-      exp = await suite.server.export(sessionIdOf(run.stderr));
+      ({ run, exp, requests } = await runScenario(suite, path.join(APPS, 'ai-sdk', `v${major}`), args, { SCENARIO, ...env }));
       traced = requests.filter((r) => !JSON.stringify(r.body).includes('not traced'));
       calls = traced.map((r) => eventFor(exp.llms, r));
     }, 60_000);

@@ -175,3 +175,19 @@ export function eventFor(llms: any[], req: FakeRequest): any {
   if (!found) throw new Error(`no LLM event for the request to ${req.path} (${req.responseId ?? 'no id'})`);
   return found;
 }
+
+/** The three ways an app meets AgentOps: the ESM preload, the CommonJS preload, the app's own tracer provider. */
+export const MODES = [
+  { mode: 'ESM, --import preload', args: ['--import', '@agentops/otel/register', 'app.mjs'], env: {} as Record<string, string> },
+  { mode: 'CommonJS, --require preload', args: ['--require', '@agentops/otel/register', 'app.cjs'], env: {} as Record<string, string> },
+  { mode: "inside the app's own tracer provider", args: ['app.cjs'], env: { EXISTING_OTEL: '1' } as Record<string, string> },
+];
+
+/** Runs a framework app once: its output, its session's export, the model requests it made and their LLM events. */
+export async function runScenario(suite: ReturnType<typeof frameworkSuite>, dir: string, args: string[], env: Record<string, string>) {
+  suite.fake.requests.length = 0;
+  const run = await suite.run(dir, args, env);
+  const requests = [...suite.fake.requests];
+  const exp = await suite.server.export(sessionIdOf(run.stderr));
+  return { run, exp, requests };
+}

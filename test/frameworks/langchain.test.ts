@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FakeRequest } from '@agentops/fake-llm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APPS, eventFor, eventsOf, expectedFromWire, frameworkSuite, NODE24, sessionIdOf } from './harness.js';
+import { APPS, MODES, runScenario, eventFor, eventsOf, expectedFromWire, frameworkSuite, NODE24, sessionIdOf } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- exports are JSON */
 
@@ -9,11 +9,6 @@ const suite = frameworkSuite();
 
 /** @langchain/core 0.3 and 1.x on Node 20 (@langchain/openai 1.5, the last for Node 20); the newest on Node 24. */
 const VERSIONS = NODE24 ? ['latest'] : ['v0', 'v1'];
-const MODES = [
-  { mode: 'ESM, --import preload', args: ['--import', '@agentops/otel/register', 'app.mjs'], env: {} as Record<string, string> },
-  { mode: 'CommonJS, --require preload', args: ['--require', '@agentops/otel/register', 'app.cjs'], env: {} },
-  { mode: "inside the app's own tracer provider", args: ['app.cjs'], env: { EXISTING_OTEL: '1' } },
-];
 const SCENARIO = 'plain,explicit,stream,chain,anthropic-cached,agent,graph,tool-error';
 const providerIdOf = (req: FakeRequest) => (req.path.endsWith('/messages') ? 'anthropic' : 'openai');
 
@@ -25,10 +20,7 @@ describe.each(VERSIONS)('@langchain/core %s', (version) => {
     /** The LLM event of each model request, in the order the app made them. */
     let calls: any[];
     beforeAll(async () => {
-      suite.fake.requests.length = 0;
-      run = await suite.run(path.join(APPS, 'langchain', version), args, { SCENARIO, ...env });
-      requests = [...suite.fake.requests];
-      exp = await suite.server.export(sessionIdOf(run.stderr));
+      ({ run, exp, requests } = await runScenario(suite, path.join(APPS, 'langchain', version), args, { SCENARIO, ...env }));
       calls = requests.map((r) => eventFor(exp.llms, r));
     }, 60_000);
 

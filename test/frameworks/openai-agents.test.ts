@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FakeRequest } from '@agentops/fake-llm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APPS, eventFor, eventsOf, expectedFromWire, frameworkSuite, NODE24, sessionIdOf } from './harness.js';
+import { APPS, MODES, runScenario, eventFor, eventsOf, expectedFromWire, frameworkSuite, NODE24, sessionIdOf } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- exports are JSON */
 
@@ -9,11 +9,6 @@ const suite = frameworkSuite();
 
 /** 0.14 (the newest on openai 6, for Node 20) in the Node 20 run; the newest (openai 7, Node 22+) in the Node 24 run. */
 const VERSIONS = NODE24 ? ['latest'] : ['v0'];
-const MODES = [
-  { mode: 'ESM, --import preload', args: ['--import', '@agentops/otel/register', 'app.mjs'], env: {} as Record<string, string> },
-  { mode: 'CommonJS, --require preload', args: ['--require', '@agentops/otel/register', 'app.cjs'], env: {} },
-  { mode: "inside the app's own tracer provider", args: ['app.cjs'], env: { EXISTING_OTEL: '1' } },
-];
 const SCENARIO = 'plain,tools,stream,chat,handoff,tool-error,max-turns,guardrail';
 const AGENTS = ['Assistant', 'Forecaster', 'Streamer', 'ChatAgent', 'Triage', 'Weather agent', 'Unlucky', 'Looper', 'Guarded'];
 
@@ -25,10 +20,7 @@ describe.each(VERSIONS)('@openai/agents %s', (version) => {
     let calls: any[];
     let agentId: (name: string) => string;
     beforeAll(async () => {
-      suite.fake.requests.length = 0;
-      run = await suite.run(path.join(APPS, 'openai-agents', version), args, { SCENARIO, ...env });
-      requests = [...suite.fake.requests];
-      exp = await suite.server.export(sessionIdOf(run.stderr));
+      ({ run, exp, requests } = await runScenario(suite, path.join(APPS, 'openai-agents', version), args, { SCENARIO, ...env }));
       calls = requests.map((r) => eventFor(exp.llms, r));
       agentId = (name) => exp.agents.find((a: any) => a.name === name)?.id;
     }, 60_000);

@@ -51,7 +51,7 @@ describe('one model call is one LLM event, whatever layers trace it', () => {
       agent.end();
     });
     expect(batch.events).toHaveLength(1);
-    const [e] = batch.events as Array<Record<string, unknown>>;
+    const [e] = batch.events as unknown as Array<Record<string, unknown>>;
     expect(e).toMatchObject({ event_type: 'llms', prompt_tokens: 100, completion_tokens: 20, agent_id: batch.agents[0].id });
     expect(e.params).toMatchObject({ framework: { name: 'langchain', run_name: 'ChatOpenAI', tags: ['weather'] } });
     expect(analytics['LLM calls']).toBe(1);
