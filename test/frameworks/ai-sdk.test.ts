@@ -116,6 +116,26 @@ describe.each(VERSIONS)('ai %i', (major) => {
   });
 });
 
+describe.each(VERSIONS)('ai %i: structured output and embeddings', (major) => {
+  it('generateObject, streamObject and embedMany: one LLM event per request, exact tokens and price; the functions add no usage', async () => {
+    const { run, exp, requests } = await runScenario(suite, path.join(APPS, 'ai-sdk', `v${major}`), ['--import', '@agentops/otel/register', 'app.mjs'], { SCENARIO: 'object,embed-many' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(resultOf(run.stdout).object.object).toEqual({ city: 'Paris', sky: 'sunny', celsius: 21 });
+    expect(requests.map((r) => r.path)).toEqual(['/v1/chat/completions', '/v1/chat/completions', '/v1/embeddings']);
+    expect(exp.llms).toHaveLength(3);
+    const calls = requests.map((r) => eventFor(exp.llms, r));
+    const wants = requests.map((r, i) => expectedFromWire(r, 'openai', calls[i].model));
+    calls.forEach((e, i) => {
+      expect(e.prompt_tokens).toBe(wants[i].prompt_tokens);
+      if (wants[i].cost === undefined) expect(e.cost).toBeNull();
+      else expect(e.cost).toBeCloseTo(wants[i].cost!, 12);
+    });
+    expect(exp.stats.prompt_tokens).toBe(wants.reduce((n, w) => n + (w.prompt_tokens ?? 0), 0));
+    if (major <= 6) expect(exp.actions.map((a: any) => a.action_type)).toEqual(['ai.generateObject', 'ai.streamObject', 'ai.embedMany']);
+    expect(JSON.stringify(calls[0].completion)).toContain('sunny');
+  });
+});
+
 describe.each(VERSIONS.slice(-1))('ai %i with content capture off', (major) => {
   it('the AI SDK records no prompt nor output (recordInputs / recordOutputs follow AGENTOPS_CAPTURE_CONTENT); tokens and cost stay', async () => {
     const r = await suite.run(path.join(APPS, 'ai-sdk', `v${major}`), ['--import', '@agentops/otel/register', 'app.mjs'], { SCENARIO: 'plain,tools', AGENTOPS_CAPTURE_CONTENT: 'false' });

@@ -9,7 +9,7 @@ const suite = frameworkSuite();
 
 /** @langchain/core 0.3 and 1.x on Node 20 (@langchain/openai 1.5, the last for Node 20); the newest on Node 24. */
 const VERSIONS = NODE24 ? ['latest'] : ['v0', 'v1'];
-const SCENARIO = 'plain,explicit,stream,chain,anthropic-cached,agent,graph,tool-error';
+const SCENARIO = 'plain,explicit,stream,chain,anthropic-cached,agent,graph,retriever,tool-error';
 const providerIdOf = (req: FakeRequest) => (req.path.endsWith('/messages') ? 'anthropic' : 'openai');
 
 describe.each(VERSIONS)('@langchain/core %s', (version) => {
@@ -76,13 +76,19 @@ describe.each(VERSIONS)('@langchain/core %s', (version) => {
       expect(calls[7].agent_id).not.toBe(weather.agent_id);
     });
 
+    it('a retriever is a tool event with its query and documents', () => {
+      const retriever = exp.tools.find((t: any) => t.name === 'Corpus');
+      expect(retriever).toMatchObject({ params: { query: 'weather in Paris' } });
+      expect(JSON.stringify(retriever.returns)).toContain('Paris: sunny, 21 degrees');
+    });
+
     it('a failing tool is a tool event with an error event tied to it; the error reaches the app', () => {
       const broken = exp.tools.find((t: any) => t.name === 'broken_weather');
       expect(broken).toBeDefined();
       expect(exp.errors).toHaveLength(1);
       expect(exp.errors[0]).toMatchObject({ trigger_event_id: broken.id, trigger_event_type: 'tools', error_type: 'Error', details: 'weather station offline' });
       expect(run.stdout).toContain('"toolError":{"message":"weather station offline"}');
-      expect(exp.stats.event_counts).toMatchObject({ tools: 2, errors: 1 });
+      expect(exp.stats.event_counts).toMatchObject({ tools: 3, errors: 1 });
     });
 
     if (args[0] === 'app.cjs') {

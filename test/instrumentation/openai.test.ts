@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OpenAIInstrumentation } from '@agentops/instrumentation-openai';
-import { FAKE_ANSWER } from '@agentops/fake-llm';
+import { FAKE_ANSWER, FAKE_STRUCTURED_ANSWER } from '@agentops/fake-llm';
 import { spanToUuid } from '@agentops/model';
 import { instrumentationSuite, json, load, OPENAI_VERSIONS } from './harness.js';
 
@@ -216,7 +216,7 @@ describe.each(OPENAI_VERSIONS)('%s', (alias) => {
   it('chat.completions.parse is one span', async () => {
     const parse = major >= 5 ? client.chat.completions.parse.bind(client.chat.completions) : client.beta.chat.completions.parse.bind(client.beta.chat.completions);
     const res = await parse({ model: 'gpt-4o-mini', messages: user, response_format: { type: 'json_object' } });
-    expect(res.choices[0].message.content).toBe(FAKE_ANSWER);
+    expect(res.choices[0].message.content).toBe(FAKE_STRUCTURED_ANSWER);
     expect(tracing.llmSpans()).toHaveLength(1);
     expect(tracing.llmSpans()[0].attributes['gen_ai.output.type']).toBe('json');
   });

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
  * name with `cached` in it reports cache reads (OpenAI: half the prompt, inside `prompt_tokens`; Anthropic: 40
  * read and 20 written, outside `input_tokens`, as the real APIs count them). With tools and a last message from
  * the user, every API answers with a call of the first tool (Paris); after the tool's result, with text (the
- * Responses API calls each of its tools once per conversation, so a handed-over agent calls its own).
+ * Responses API calls each of its tools once per conversation, so a handed-over agent calls its own). A chat
+ * request for structured output (`response_format`) gets `{"city":"Paris","sky":"sunny","celsius":21}`.
  */
 export interface FakeLlmOptions {
   /** Chunks a streamed answer is split into. Default 8. */
@@ -97,9 +98,22 @@ function chatAnswer(body: Obj): { content: string | null; toolCalls?: Array<{ id
   const tools = body.tools as Obj[] | undefined;
   if (tools?.length && last?.role === 'user') {
     const fn = (tools[0].function ?? tools[0]) as Obj;
-    return { content: null, toolCalls: [{ id: 'call_fake_1', name: String(fn.name), args: JSON.stringify({ city: 'Paris' }) }] };
+    return { content: null, toolCalls: [{ id: 'call_fake_1', name: String(fn.name), args: JSON.stringify(toolArguments(fn.parameters)) }] };
   }
+  // Structured output (`response_format` json_schema / json_object): a JSON object, as the model would give.
+  const format = (body.response_format as Obj | undefined)?.type;
+  if (format === 'json_schema' || format === 'json_object') return { content: STRUCTURED_ANSWER };
   return { content: ANSWER };
+}
+
+const STRUCTURED = { city: 'Paris', sky: 'sunny', celsius: 21 };
+const STRUCTURED_ANSWER = JSON.stringify(STRUCTURED);
+
+/** A tool call's arguments: the structured answer's fields its JSON schema asks for (Paris alone, else). */
+function toolArguments(parameters: unknown): Obj {
+  const props = (parameters as { properties?: Obj } | undefined)?.properties;
+  const args = Object.fromEntries(Object.entries(STRUCTURED).filter(([k]) => props && k in props));
+  return Object.keys(args).length ? args : { city: 'Paris' };
 }
 
 function chat(res: http.ServerResponse, body: Obj, chunks: number, rec: FakeRequest) {
@@ -333,6 +347,6 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   };
 }
 
-export { ANSWER as FAKE_ANSWER };
+export { ANSWER as FAKE_ANSWER, STRUCTURED_ANSWER as FAKE_STRUCTURED_ANSWER };
 
 export { startFaultProxy, type ProxyMode } from './fault-proxy.js';

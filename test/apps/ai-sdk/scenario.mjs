@@ -28,6 +28,17 @@ export async function run({ ai, createOpenAI, createAnthropic, z, major }) {
     if (name === 'anthropic-cached') results.anthropicCached = usageOf(await ai.generateText({ model: anthropic('claude-3-5-haiku-20241022'), prompt: 'Weather in Paris? [cached]' }));
     if (name === 'openai-cached') results.openaiCached = usageOf(await ai.generateText({ model: chat('gpt-4o-mini'), prompt: 'Weather in Paris? [cached]' }));
     if (name === 'disabled') await ai.generateText({ model: chat('gpt-4o-mini'), prompt: 'not traced', [telemetryKey]: { isEnabled: false } });
+    if (name === 'object') {
+      const schema = z.object({ city: z.string(), sky: z.string(), celsius: z.number() });
+      const r = await ai.generateObject({ model: chat('gpt-4o-mini'), schema, prompt: 'Weather in Paris as JSON?' });
+      const s = ai.streamObject({ model: chat('gpt-4o-mini'), schema, prompt: 'Weather in Paris as JSON?' });
+      for await (const _ of s.partialObjectStream) void _;
+      results.object = { object: r.object, streamed: await s.object };
+    }
+    if (name === 'embed-many') {
+      const model = typeof openai.embedding === 'function' ? openai.embedding('text-embedding-3-small') : openai.textEmbeddingModel('text-embedding-3-small');
+      results.embedMany = { usage: (await ai.embedMany({ model, values: ['Paris', 'Lyon'] })).usage };
+    }
     if (name === 'embed') {
       const model = typeof openai.embedding === 'function' ? openai.embedding('text-embedding-3-small') : openai.textEmbeddingModel('text-embedding-3-small');
       results.embed = { usage: (await ai.embed({ model, value: 'Paris' })).usage };

@@ -2,7 +2,7 @@
 // FAKE_URL (through @langchain/openai → openai and @langchain/anthropic → @anthropic-ai/sdk). SCENARIO lists
 // the runs; what LangChain returned is printed as `RESULT <json>`.
 
-/** @param {{ ChatOpenAI: any, ChatAnthropic: any, tool: any, ChatPromptTemplate: any, StringOutputParser: any, createReactAgent: any, StateGraph: any, MessagesAnnotation: any, z: any, AgentOpsCallbackHandler: any }} m */
+/** @param {{ ChatOpenAI: any, ChatAnthropic: any, tool: any, ChatPromptTemplate: any, StringOutputParser: any, createReactAgent: any, StateGraph: any, MessagesAnnotation: any, z: any, AgentOpsCallbackHandler: any, BaseRetriever: any, Document: any }} m */
 export async function run(m) {
   const fake = process.env.FAKE_URL;
   const openai = (model = 'gpt-4o-mini') => new m.ChatOpenAI({ model, apiKey: 'sk-fake', configuration: { baseURL: `${fake}/v1` }, maxRetries: 0 });
@@ -49,6 +49,17 @@ export async function run(m) {
       const graph = new m.StateGraph(m.MessagesAnnotation).addNode('researcher', researcher).addNode('writer', writer).addEdge('__start__', 'researcher').addEdge('researcher', 'writer').addEdge('writer', '__end__').compile();
       const r = await graph.invoke({ messages: [{ role: 'user', content: 'Weather in Paris?' }] });
       results.graph = { messages: r.messages.length };
+    }
+    if (name === 'retriever') {
+      // A retriever over a tiny corpus, as a step of a chain.
+      const Corpus = class extends m.BaseRetriever {
+        lc_namespace = ['agentops', 'test'];
+        async _getRelevantDocuments(query) {
+          return [new m.Document({ pageContent: `Paris: sunny, 21 degrees (for "${query}")` })];
+        }
+      };
+      const docs = await new Corpus().invoke('weather in Paris');
+      results.retriever = { docs: docs.length };
     }
     if (name === 'tool-error') {
       const broken = m.tool(async () => { throw new Error('weather station offline'); }, { name: 'broken_weather', description: 'Fails', schema: m.z.object({ city: m.z.string() }) });

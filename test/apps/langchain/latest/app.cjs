@@ -3,6 +3,8 @@ if (process.env.EXISTING_OTEL) require('../../existing-otel.cjs');
 const { ChatOpenAI } = require('@langchain/openai');
 const { ChatAnthropic } = require('@langchain/anthropic');
 const { tool } = require('@langchain/core/tools');
+const { BaseRetriever } = require('@langchain/core/retrievers');
+const { Document } = require('@langchain/core/documents');
 const { ChatPromptTemplate } = require('@langchain/core/prompts');
 const { StringOutputParser } = require('@langchain/core/output_parsers');
 const { createReactAgent } = require('@langchain/langgraph/prebuilt');
@@ -10,4 +12,4 @@ const { StateGraph, MessagesAnnotation } = require('@langchain/langgraph');
 const { z } = require('zod');
 const { AgentOpsCallbackHandler } = require('@agentops/instrumentation-langchain');
 
-void import('../scenario.mjs').then(({ run }) => run({ ChatOpenAI, ChatAnthropic, tool, ChatPromptTemplate, StringOutputParser, createReactAgent, StateGraph, MessagesAnnotation, z, AgentOpsCallbackHandler }));
+void import('../scenario.mjs').then(({ run }) => run({ ChatOpenAI, ChatAnthropic, tool, ChatPromptTemplate, StringOutputParser, createReactAgent, StateGraph, MessagesAnnotation, z, AgentOpsCallbackHandler, BaseRetriever, Document }));
