@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLlm } from '@agentops/fake-llm';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -69,6 +70,21 @@ describe('zero-code capture through the preload', () => {
     const r = await runNode(['--import', '@agentops/otel/register', path.join('fixtures', 'dual-openai.mjs')]);
     expect(r.stdout).toContain('two builds');
     expect((await server.stats(sessionIdFrom(r.stderr)!)).event_counts.llms).toBe(2);
+  });
+
+  it('--import (ESM): @google/genai calls, plain and streamed, are LLM events priced as Google', async () => {
+    const fake = await startFakeLlm();
+    try {
+      const r = await runNode(['--import', '@agentops/otel/register', path.join('fixtures', 'google-genai.mjs')], { env: { FAKE_URL: fake.geminiBaseURL } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Gemini: The weather in Paris');
+      const exp = await server.export(sessionIdFrom(r.stderr)!);
+      expect(exp.llms).toHaveLength(2);
+      expect(exp.llms.every((e: { provider: string; cost: number }) => e.provider === 'gcp.gemini' && e.cost > 0)).toBe(true);
+      expect(exp.llms.some((e: { time_to_first_token_ms: number | null }) => (e.time_to_first_token_ms ?? 0) > 0)).toBe(true);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('a library required before init() is patched', async () => {

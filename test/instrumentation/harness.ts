@@ -16,6 +16,8 @@ const require = createRequire(import.meta.url);
 const node24 = (process.env.AGENTOPS_TEST_MATRIX ?? (Number(process.versions.node.split('.')[0]) >= 22 ? 'node24' : 'node20')) === 'node24';
 export const OPENAI_VERSIONS = node24 ? ['openai-v7'] : ['openai-v4', 'openai-v5', 'openai-v6'];
 export const ANTHROPIC_VERSIONS = node24 ? ['anthropic-v1'] : ['anthropic-v0'];
+/** @google/genai: 2.x, the newest for Node 20; 3.x needs Node 22+. */
+export const GOOGLE_GENAI_VERSIONS = node24 ? ['google-genai-v3'] : ['google-genai-v2'];
 
 export function load<T = Record<string, unknown>>(alias: string): { module: T; version: string } {
   // The client's exports map hides package.json: walk up from its main file (through pnpm's store path).

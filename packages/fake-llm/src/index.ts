@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A fake model server on loopback that answers like the OpenAI and Anthropic APIs, JSON and SSE, with
+ * A fake model server on loopback that answers like the OpenAI, Anthropic and Gemini APIs, JSON and SSE, with
  * deterministic content and token counts. Special model names make it misbehave:
  * `error-429`, `error-500` (an API error), `midstream-error` (the stream breaks after a few chunks),
  * `slow` (chunks 20 ms apart, to abort mid-way), `hostile-usage` (usage out of every range: 2e12 prompt tokens,
@@ -42,6 +42,8 @@ export interface FakeLlmServer {
   openaiBaseURL: string;
   /** Base URL for `new Anthropic({ baseURL })`. */
   anthropicBaseURL: string;
+  /** Base URL for `new GoogleGenAI({ httpOptions: { baseUrl } })` (Gemini API and Vertex AI paths). */
+  geminiBaseURL: string;
   /** Requests received, newest last (path, body, headers, and the usage answered: the API's own field names). */
   requests: FakeRequest[];
   close(): Promise<void>;
@@ -305,6 +307,71 @@ function anthropicMessages(res: http.ServerResponse, body: Obj, chunks: number, 
   void sendSse(res, events, model);
 }
 
+/** Gemini's `contents` as its API takes them: `[{ role, parts: [{ text } | { functionResponse }...] }]`. */
+function geminiAnswer(body: Obj): Obj[] {
+  const contents = (body.contents as Obj[] | undefined) ?? [];
+  const last = contents[contents.length - 1];
+  const parts = (last?.parts as Obj[] | undefined) ?? [];
+  const declarations = ((body.tools as Obj[] | undefined) ?? []).flatMap((t) => (t.functionDeclarations as Obj[] | undefined) ?? []);
+  if (declarations.length && last?.role !== 'model' && !parts.some((p) => p.functionResponse)) {
+    const fn = declarations[0];
+    return [{ functionCall: { name: fn.name, args: toolArguments(fn.parameters ?? fn.parametersJsonSchema) } }];
+  }
+  const mime = (body.generationConfig as Obj | undefined)?.responseMimeType;
+  return [{ text: mime === 'application/json' ? STRUCTURED_ANSWER : ANSWER }];
+}
+
+/**
+ * The Gemini API (`/v1beta/models/M:generateContent`, `:streamGenerateContent?alt=sse`, `:embedContent`,
+ * `:batchEmbedContents`) and Vertex AI's (`/v1beta1/projects/P/locations/L/publishers/google/models/M:...`).
+ * A model name with `thinking` (or `[thinking]` in the request) reports thoughts tokens; `cached` (or `[cached]` in the request) a cached part
+ * of the prompt, which Gemini counts inside `promptTokenCount`.
+ */
+function gemini(res: http.ServerResponse, path: string, body: Obj, chunks: number, rec: FakeRequest) {
+  const m = /models\/([^/:]+):(\w+)$/.exec(path);
+  const model = m ? decodeURIComponent(m[1]) : 'unknown';
+  const method = m?.[2] ?? '';
+  const errorStatus = /^error-(\d{3})$/.exec(model);
+  if (errorStatus) {
+    const code = Number(errorStatus[1]);
+    sendJson(res, code, { error: { code, message: `fake ${code}`, status: code === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } });
+    return;
+  }
+  if (method === 'embedContent' || method === 'batchEmbedContents') {
+    const requests = (body.requests as Obj[] | undefined) ?? [body];
+    const embeddings = requests.map(() => ({ values: [0.0023064255, -0.009327292, 0.015797347] }));
+    rec.usage = {};
+    sendJson(res, 200, method === 'embedContent' ? { embedding: embeddings[0] } : { embeddings });
+    return;
+  }
+  const parts = geminiAnswer(body);
+  const prompt = tokensOf(body.contents) + (body.systemInstruction ? tokensOf(body.systemInstruction) : 0);
+  const cached = wantsCache(model, body) ? Math.floor(prompt / 2) : 0;
+  const thoughts = model.includes('thinking') || JSON.stringify(body).includes('[thinking]') ? 12 : 0;
+  const candidates = tokensOf(parts);
+  const usageMetadata: Obj = { promptTokenCount: prompt, candidatesTokenCount: candidates, totalTokenCount: prompt + candidates + thoughts };
+  if (cached) usageMetadata.cachedContentTokenCount = cached;
+  if (thoughts) usageMetadata.thoughtsTokenCount = thoughts;
+  const responseId = `gemini_fake_${++answered}`;
+  rec.usage = usageMetadata;
+  rec.responseId = responseId;
+  const finishReason = 'STOP';
+  const full = { candidates: [{ content: { role: 'model', parts }, finishReason, index: 0 }], usageMetadata, modelVersion: model, responseId };
+  if (method !== 'streamGenerateContent') {
+    sendJson(res, 200, full);
+    return;
+  }
+  const text = parts[0].text as string | undefined;
+  const pieces = text ? split(text, chunks) : [undefined];
+  const events = pieces.map((piece, i) => {
+    const last = i === pieces.length - 1;
+    const chunkParts = piece === undefined ? parts : [{ text: piece }];
+    // Gemini sends the usage so far on every chunk, the final counts on the last.
+    return { data: { candidates: [{ content: { role: 'model', parts: chunkParts }, ...(last ? { finishReason } : {}), index: 0 }], usageMetadata: last ? usageMetadata : { promptTokenCount: prompt, totalTokenCount: prompt }, modelVersion: model, responseId } };
+  });
+  void sendSse(res, events, model);
+}
+
 /** Starts the fake server on 127.0.0.1 (a free port unless `port` is given). */
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlmServer> {
   const chunks = options.chunks ?? 8;
@@ -323,7 +390,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       const path = (req.url ?? '').split('?')[0];
       const rec: FakeRequest = { path, body, headers: req.headers };
       requests.push(rec);
-      if (path.endsWith('/chat/completions')) chat(res, body, chunks, rec);
+      if (/\/models\/[^/]+:\w+$/.test(path)) gemini(res, path, body, chunks, rec);
+      else if (path.endsWith('/chat/completions')) chat(res, body, chunks, rec);
       else if (path.endsWith('/completions')) completions(res, body, chunks);
       else if (path.endsWith('/embeddings')) embeddings(res, body, rec);
       else if (path.endsWith('/responses')) responses(res, body, chunks, rec);
@@ -338,6 +406,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     url,
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
+    geminiBaseURL: url,
     requests,
     close: () =>
       new Promise<void>((r) => {

@@ -30,6 +30,7 @@ type PatcherClass = new (config: Record<string, unknown>) => Patcher;
 const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp; loaded?: () => unknown }> = {
   openai: { load: () => (req('@agentops/instrumentation-openai') as { OpenAIInstrumentation: PatcherClass }).OpenAIInstrumentation },
   '@anthropic-ai/sdk': { load: () => (req('@agentops/instrumentation-anthropic') as { AnthropicInstrumentation: PatcherClass }).AnthropicInstrumentation },
+  '@google/genai': { load: () => (req('@agentops/instrumentation-google-genai') as { GoogleGenAIInstrumentation: PatcherClass }).GoogleGenAIInstrumentation },
   ai: { load: () => (req('@agentops/instrumentation-ai-sdk') as { AISdkInstrumentation: PatcherClass }).AISdkInstrumentation },
   '@openai/agents-core': {
     load: () => (req('@agentops/instrumentation-openai-agents') as { OpenAIAgentsInstrumentation: PatcherClass }).OpenAIAgentsInstrumentation,

@@ -1,0 +1,1 @@
+export { GoogleGenAIInstrumentation, PACKAGE_NAME, type GoogleGenAIInstrumentationConfig } from './instrumentation.js';

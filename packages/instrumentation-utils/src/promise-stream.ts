@@ -1,0 +1,68 @@
+import type { LlmCall } from './llm-call.js';
+import type { StreamAccumulator } from './stream.js';
+
+/*
+ * For clients that are not built on Stainless (@google/genai, @mistralai/mistralai, cohere-ai...): their calls
+ * return plain promises and their streams are async iterables.
+ */
+
+const isAbort = (e: unknown) => e instanceof Error && (e.name === 'AbortError' || (e as { code?: unknown }).code === 'ABORT_ERR');
+
+/**
+ * A promise that settles exactly as `promise` does (the same value, the same error, unhandled if the app leaves it
+ * so), ending `call` on the way: `onValue` gives the span's attributes, or, for a stream, returns the value the app
+ * gets instead (`observeAsyncIterable`) and ends the call itself.
+ */
+export async function observePromise<T>(promise: Promise<T>, call: LlmCall, onValue: (value: T) => T): Promise<T> {
+  let value: T;
+  try {
+    value = await promise;
+  } catch (error) {
+    call.fail(error);
+    throw error;
+  }
+  try {
+    return onValue(value);
+  } catch {
+    call.end();
+    return value;
+  }
+}
+
+/**
+ * The same chunks as `stream`, passed on as they arrive, read by `acc`; the call ends exactly once: at the
+ * stream's end, on a `break` or `return` (the source is closed as before), or on an error, re-thrown unchanged.
+ */
+export function observeAsyncIterable<Chunk>(stream: AsyncIterable<Chunk>, call: LlmCall, acc: StreamAccumulator<Chunk>): AsyncGenerator<Chunk> {
+  const finish = (complete: boolean, error?: unknown) => {
+    if (call.ended) return;
+    let attrs = {};
+    try {
+      attrs = acc.finish(complete);
+    } catch {
+      // a malformed chunk must not keep the span open
+    }
+    if (error !== undefined && !isAbort(error)) call.fail(error, attrs);
+    else call.end(error !== undefined ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
+  };
+  return (async function* observed() {
+    let complete = false;
+    try {
+      for await (const chunk of stream) {
+        call.firstToken();
+        try {
+          acc.onChunk(chunk);
+        } catch {
+          // never let our reading of a chunk reach the app
+        }
+        yield chunk;
+      }
+      complete = true;
+    } catch (error) {
+      finish(false, error);
+      throw error;
+    } finally {
+      finish(complete);
+    }
+  })();
+}
