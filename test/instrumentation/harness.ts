@@ -18,6 +18,15 @@ export const OPENAI_VERSIONS = node24 ? ['openai-v7'] : ['openai-v4', 'openai-v5
 export const ANTHROPIC_VERSIONS = node24 ? ['anthropic-v1'] : ['anthropic-v0'];
 /** @google/genai: 2.x, the newest for Node 20; 3.x needs Node 22+. */
 export const GOOGLE_GENAI_VERSIONS = node24 ? ['google-genai-v3'] : ['google-genai-v2'];
+/** @mistralai/mistralai 1.x and 2.x (ES modules only in 2.x). */
+export const MISTRAL_VERSIONS = node24 ? ['mistral-v2'] : ['mistral-v1', 'mistral-v2'];
+/** cohere-ai 7.x and 8.x. */
+export const COHERE_VERSIONS = node24 ? ['cohere-v8'] : ['cohere-v7', 'cohere-v8'];
+
+/** An ES-module-only client, imported as the app would. */
+export async function importModule<T = Record<string, unknown>>(alias: string): Promise<T> {
+  return (await import(alias)) as T;
+}
 
 export function load<T = Record<string, unknown>>(alias: string): { module: T; version: string } {
   // The client's exports map hides package.json: walk up from its main file (through pnpm's store path).

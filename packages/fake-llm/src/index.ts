@@ -139,8 +139,10 @@ function chat(res: http.ServerResponse, body: Obj, chunks: number, rec: FakeRequ
     prompt_tokens_details: { cached_tokens: wantsCache(model, body) ? Math.floor(prompt / 2) : 0, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
-  // A stream carries usage only when the request asked for it, as OpenAI's does.
-  if (body.stream !== true || (body.stream_options as Obj | undefined)?.include_usage) rec.usage = usage;
+  // An OpenAI stream carries usage only when the request asked for it; Mistral's always does, on its last chunk.
+  const mistral = /mistral/i.test(String(rec.headers['user-agent'] ?? ''));
+  const streamUsage = mistral || (body.stream_options as Obj | undefined)?.include_usage;
+  if (body.stream !== true || streamUsage) rec.usage = usage;
   rec.responseId = id;
   const finish = answer.toolCalls ? 'tool_calls' : 'stop';
   const responseModel = hostile ? `hostile-${'m'.repeat(5000)}` : model.startsWith('gpt-4o-mini') ? 'gpt-4o-mini-2024-07-18' : model;
@@ -179,7 +181,8 @@ function chat(res: http.ServerResponse, body: Obj, chunks: number, rec: FakeRequ
     for (const part of split(answer.content!, chunks)) events.push({ data: { ...base, choices: [{ index: 0, delta: { content: part }, logprobs: null, finish_reason: null }] } });
   }
   events.push({ data: { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finish }] } });
-  if ((body.stream_options as Obj | undefined)?.include_usage) events.push({ data: { ...base, choices: [], usage } });
+  if (mistral) (events[events.length - 1].data as Obj).usage = usage;
+  else if (streamUsage) events.push({ data: { ...base, choices: [], usage } });
   events.push({ data: '[DONE]' });
   void sendSse(res, events, model);
 }
@@ -208,6 +211,7 @@ function embeddings(res: http.ServerResponse, body: Obj, rec: FakeRequest) {
   const tokens = tokensOf(body.input);
   rec.usage = { prompt_tokens: tokens, total_tokens: tokens };
   sendJson(res, 200, {
+    id: `emb-fake${++answered}`,
     object: 'list',
     data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.0023064255, -0.009327292, 0.015797347] })),
     model,
@@ -392,6 +396,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       requests.push(rec);
       if (/\/models\/[^/]+:\w+$/.test(path)) gemini(res, path, body, chunks, rec);
       else if (path.endsWith('/chat/completions')) chat(res, body, chunks, rec);
+      // Mistral's fill-in-the-middle: a chat answer to the prompt.
+      else if (path.endsWith('/fim/completions')) chat(res, { ...body, messages: [{ role: 'user', content: body.prompt }] }, chunks, rec);
       else if (path.endsWith('/completions')) completions(res, body, chunks);
       else if (path.endsWith('/embeddings')) embeddings(res, body, rec);
       else if (path.endsWith('/responses')) responses(res, body, chunks, rec);

@@ -153,7 +153,9 @@ export function recordFailure(tracer: Tracer, span: Span, context: Context, erro
   } catch {
     message = type;
   }
-  const status = (error as { status?: unknown } | null)?.status;
+  // `status` (Stainless clients, @google/genai), `statusCode` (Speakeasy clients such as Mistral's, cohere-ai).
+  const e = error as { status?: unknown; statusCode?: unknown } | null;
+  const status = typeof e?.status === 'number' ? e.status : e?.statusCode;
   const code = typeof status === 'number' ? status : undefined;
   span.setStatus({ code: SpanStatusCode.ERROR, message });
   if (err) span.recordException(err);

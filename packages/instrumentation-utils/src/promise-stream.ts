@@ -66,3 +66,56 @@ export function observeAsyncIterable<Chunk>(stream: AsyncIterable<Chunk>, call: 
     }
   })();
 }
+
+/**
+ * A `ReadableStream` of the same chunks as `source` (one of the same class: `instanceof` and the class's methods
+ * hold), pulled on demand, unbuffered, read by `acc` on the way. The call ends exactly once: at the end, when the
+ * app cancels it (a `break` out of `for await`: the source is cancelled as before), or on an error, passed on.
+ */
+export function observeReadableStream<Chunk>(source: ReadableStream<Chunk>, call: LlmCall, acc: StreamAccumulator<Chunk>): ReadableStream<Chunk> {
+  const finish = (complete: boolean, error?: unknown) => {
+    if (call.ended) return;
+    let attrs = {};
+    try {
+      attrs = acc.finish(complete);
+    } catch {
+      // a malformed chunk must not keep the span open
+    }
+    if (error !== undefined && !isAbort(error)) call.fail(error, attrs);
+    else call.end(error !== undefined ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
+  };
+  const reader = source.getReader();
+  const observed = new ReadableStream<Chunk>(
+    {
+      async pull(controller) {
+        let r: { done: boolean; value?: Chunk };
+        try {
+          r = await reader.read();
+        } catch (error) {
+          finish(false, error);
+          controller.error(error);
+          return;
+        }
+        if (r.done) {
+          finish(true);
+          controller.close();
+          return;
+        }
+        call.firstToken();
+        try {
+          acc.onChunk(r.value as Chunk);
+        } catch {
+          // never let our reading of a chunk reach the app
+        }
+        controller.enqueue(r.value as Chunk);
+      },
+      cancel(reason) {
+        finish(false);
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  Object.setPrototypeOf(observed, Object.getPrototypeOf(source));
+  return observed;
+}

@@ -1,0 +1,1 @@
+export { MistralInstrumentation, PACKAGE_NAME, type MistralInstrumentationConfig } from './instrumentation.js';
