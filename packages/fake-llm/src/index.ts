@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A fake model server on loopback that answers like the OpenAI, Anthropic and Gemini APIs, JSON and SSE, with
+ * A fake model server on loopback that answers like the OpenAI, Anthropic, Gemini, Mistral and Cohere APIs, JSON
+ * and SSE, with
  * deterministic content and token counts. Special model names make it misbehave:
  * `error-429`, `error-500` (an API error), `midstream-error` (the stream breaks after a few chunks),
  * `slow` (chunks 20 ms apart, to abort mid-way), `hostile-usage` (usage out of every range: 2e12 prompt tokens,
@@ -376,6 +377,60 @@ function gemini(res: http.ServerResponse, path: string, body: Obj, chunks: numbe
   void sendSse(res, events, model);
 }
 
+/** Cohere's API v2 (`/v2/chat` JSON and SSE, `/v2/embed`, `/v2/rerank`), with billed and raw token counts. */
+function cohere(res: http.ServerResponse, path: string, body: Obj, chunks: number, rec: FakeRequest) {
+  const model = String(body.model);
+  const errorStatus = /^error-(\d{3})$/.exec(model);
+  if (errorStatus) {
+    sendJson(res, Number(errorStatus[1]), { message: `fake ${errorStatus[1]}` });
+    return;
+  }
+  const id = `cohere_fake_${++answered}`;
+  rec.responseId = id;
+  if (path.endsWith('/embed')) {
+    const texts = (body.texts as unknown[] | undefined) ?? (body.inputs as unknown[] | undefined) ?? [];
+    const input = tokensOf(texts);
+    rec.usage = { billed_units: { input_tokens: input } };
+    sendJson(res, 200, { id, embeddings: { float: texts.map(() => [0.0023064255, -0.009327292, 0.015797347]) }, texts, meta: { api_version: { version: '2' }, billed_units: { input_tokens: input } }, response_type: 'embeddings_by_type' });
+    return;
+  }
+  if (path.endsWith('/rerank')) {
+    const docs = (body.documents as unknown[] | undefined) ?? [];
+    rec.usage = { billed_units: { search_units: 1 } };
+    sendJson(res, 200, { id, results: docs.map((_, index) => ({ index, relevance_score: 1 / (index + 1) })), meta: { api_version: { version: '2' }, billed_units: { search_units: 1 } } });
+    return;
+  }
+  const messages = (body.messages as Obj[] | undefined) ?? [];
+  const last = messages[messages.length - 1];
+  const tool = (body.tools as Obj[] | undefined)?.[0];
+  const callTool = tool && last?.role === 'user';
+  const fn = (tool?.function ?? {}) as Obj;
+  const input = tokensOf(messages);
+  const output = tokensOf(callTool ? fn.name : ANSWER);
+  // What is billed leaves out the special tokens the API adds: fewer than the raw counts.
+  const usage = { billed_units: { input_tokens: input, output_tokens: output }, tokens: { input_tokens: input + 7, output_tokens: output + 2 } };
+  rec.usage = usage;
+  const toolCalls = callTool ? [{ id: 'call_fake_1', type: 'function', function: { name: fn.name, arguments: JSON.stringify(toolArguments(fn.parameters)) } }] : undefined;
+  const finish = callTool ? 'TOOL_CALL' : 'COMPLETE';
+  const message = callTool ? { role: 'assistant', tool_plan: 'I will look up the weather.', tool_calls: toolCalls } : { role: 'assistant', content: [{ type: 'text', text: ANSWER }] };
+  if (body.stream !== true) {
+    sendJson(res, 200, { id, finish_reason: finish, message, usage });
+    return;
+  }
+  const events: Array<{ event?: string; data: unknown }> = [{ event: 'message-start', data: { id, type: 'message-start', delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [], citations: [] } } } }];
+  if (callTool) {
+    events.push({ event: 'tool-call-start', data: { type: 'tool-call-start', index: 0, delta: { message: { tool_calls: { ...toolCalls![0], function: { name: fn.name, arguments: '' } } } } } });
+    events.push({ event: 'tool-call-delta', data: { type: 'tool-call-delta', index: 0, delta: { message: { tool_calls: { function: { arguments: toolCalls![0].function.arguments } } } } } });
+    events.push({ event: 'tool-call-end', data: { type: 'tool-call-end', index: 0 } });
+  } else {
+    events.push({ event: 'content-start', data: { type: 'content-start', index: 0, delta: { message: { content: { type: 'text', text: '' } } } } });
+    for (const text of split(ANSWER, chunks)) events.push({ event: 'content-delta', data: { type: 'content-delta', index: 0, delta: { message: { content: { text } } } } });
+    events.push({ event: 'content-end', data: { type: 'content-end', index: 0 } });
+  }
+  events.push({ event: 'message-end', data: { type: 'message-end', delta: { finish_reason: finish, usage } } });
+  void sendSse(res, events, model);
+}
+
 /** Starts the fake server on 127.0.0.1 (a free port unless `port` is given). */
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlmServer> {
   const chunks = options.chunks ?? 8;
@@ -395,6 +450,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       const rec: FakeRequest = { path, body, headers: req.headers };
       requests.push(rec);
       if (/\/models\/[^/]+:\w+$/.test(path)) gemini(res, path, body, chunks, rec);
+      else if (/\/v2\/(chat|embed|rerank)$/.test(path)) cohere(res, path, body, chunks, rec);
       else if (path.endsWith('/chat/completions')) chat(res, body, chunks, rec);
       // Mistral's fill-in-the-middle: a chat answer to the prompt.
       else if (path.endsWith('/fim/completions')) chat(res, { ...body, messages: [{ role: 'user', content: body.prompt }] }, chunks, rec);

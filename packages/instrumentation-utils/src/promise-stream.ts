@@ -119,3 +119,18 @@ export function observeReadableStream<Chunk>(source: ReadableStream<Chunk>, call
   Object.setPrototypeOf(observed, Object.getPrototypeOf(source));
   return observed;
 }
+
+/**
+ * Observes an async-iterable object in place (a client's own stream class, such as cohere-ai's `Stream`): its
+ * `[Symbol.asyncIterator]` is replaced, on that object only, by one that passes every chunk on at once while `acc`
+ * reads it. The object, its class and its other methods stay; the call ends exactly once (end, `break`, error).
+ */
+export function observeIterableInPlace<Chunk, S extends AsyncIterable<Chunk>>(stream: S, call: LlmCall, acc: StreamAccumulator<Chunk>): S {
+  const original = stream[Symbol.asyncIterator].bind(stream);
+  Object.defineProperty(stream, Symbol.asyncIterator, {
+    configurable: true,
+    writable: true,
+    value: () => observeAsyncIterable<Chunk>({ [Symbol.asyncIterator]: original }, call, acc),
+  });
+  return stream;
+}

@@ -32,6 +32,7 @@ const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp; loade
   '@anthropic-ai/sdk': { load: () => (req('@agentops/instrumentation-anthropic') as { AnthropicInstrumentation: PatcherClass }).AnthropicInstrumentation },
   '@google/genai': { load: () => (req('@agentops/instrumentation-google-genai') as { GoogleGenAIInstrumentation: PatcherClass }).GoogleGenAIInstrumentation },
   '@mistralai/mistralai': { load: () => (req('@agentops/instrumentation-mistral') as { MistralInstrumentation: PatcherClass }).MistralInstrumentation },
+  'cohere-ai': { load: () => (req('@agentops/instrumentation-cohere') as { CohereInstrumentation: PatcherClass }).CohereInstrumentation },
   ai: { load: () => (req('@agentops/instrumentation-ai-sdk') as { AISdkInstrumentation: PatcherClass }).AISdkInstrumentation },
   '@openai/agents-core': {
     load: () => (req('@agentops/instrumentation-openai-agents') as { OpenAIAgentsInstrumentation: PatcherClass }).OpenAIAgentsInstrumentation,

@@ -1,0 +1,1 @@
+export { CohereInstrumentation, PACKAGE_NAME, type CohereInstrumentationConfig } from './instrumentation.js';
