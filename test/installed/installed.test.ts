@@ -11,7 +11,7 @@ import { startFakeLlm, type FakeLlmServer } from '@agentops/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.join(__dirname, '..', '..');
-const PACKAGES = ['model', 'instrumentation-utils', 'instrumentation-openai', 'instrumentation-anthropic', 'instrumentation-google-genai', 'instrumentation-mistral', 'instrumentation-cohere', 'instrumentation-ai-sdk', 'instrumentation-langchain', 'instrumentation-openai-agents', 'otel', 'dashboard', 'server'];
+const PACKAGES = ['model', 'instrumentation-utils', 'instrumentation-openai', 'instrumentation-anthropic', 'instrumentation-google-genai', 'instrumentation-mistral', 'instrumentation-cohere', 'instrumentation-bedrock', 'instrumentation-ai-sdk', 'instrumentation-langchain', 'instrumentation-openai-agents', 'otel', 'dashboard', 'server'];
 
 let dir: string;
 let app: string;

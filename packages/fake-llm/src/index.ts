@@ -1,9 +1,12 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 
 /**
- * A fake model server on loopback that answers like the OpenAI, Anthropic, Gemini, Mistral and Cohere APIs, JSON
- * and SSE, with
+ * A fake model server on loopback that answers like the OpenAI, Anthropic, Gemini, Mistral, Cohere and Bedrock
+ * APIs (JSON, SSE, AWS event streams), with
  * deterministic content and token counts. Special model names make it misbehave:
  * `error-429`, `error-500` (an API error), `midstream-error` (the stream breaks after a few chunks),
  * `slow` (chunks 20 ms apart, to abort mid-way), `hostile-usage` (usage out of every range: 2e12 prompt tokens,
@@ -45,6 +48,8 @@ export interface FakeLlmServer {
   anthropicBaseURL: string;
   /** Base URL for `new GoogleGenAI({ httpOptions: { baseUrl } })` (Gemini API and Vertex AI paths). */
   geminiBaseURL: string;
+  /** `endpoint` for `new BedrockRuntimeClient({ endpoint })`: the same fake over HTTP/2, as the client speaks it. */
+  bedrockEndpoint: string;
   /** Requests received, newest last (path, body, headers, and the usage answered: the API's own field names). */
   requests: FakeRequest[];
   close(): Promise<void>;
@@ -431,11 +436,130 @@ function cohere(res: http.ServerResponse, path: string, body: Obj, chunks: numbe
   void sendSse(res, events, model);
 }
 
+/** AWS event stream framing (`application/vnd.amazon.eventstream`), as Bedrock's streamed commands answer. */
+const eventStream = new EventStreamCodec(toUtf8, fromUtf8);
+function sendEventStream(res: http.ServerResponse, events: Array<{ type: string; body: unknown }>, model: string) {
+  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `req_${Date.now()}` });
+  void (async () => {
+    for (let i = 0; i < events.length; i++) {
+      if (model.includes('midstream-error') && i === 3) {
+        res.socket?.destroy();
+        return;
+      }
+      if (res.destroyed) return;
+      const e = events[i];
+      const headers = { ':event-type': { type: 'string' as const, value: e.type }, ':content-type': { type: 'string' as const, value: 'application/json' }, ':message-type': { type: 'string' as const, value: 'event' } };
+      res.write(eventStream.encode({ headers, body: fromUtf8(JSON.stringify(e.body)) }));
+      if (model.includes('slow')) await new Promise((r) => setTimeout(r, 20));
+    }
+    res.end();
+  })();
+}
+
+/** A Bedrock model id's family, by its prefix (`anthropic.`, `us.anthropic.`, `amazon.nova-`...). */
+function bedrockFamily(modelId: string): 'anthropic' | 'nova' | 'titan' | 'meta' | 'mistral' | 'cohere' | 'unknown' {
+  const id = modelId.replace(/^(us|eu|apac|global)\./, '');
+  if (id.startsWith('anthropic.')) return 'anthropic';
+  if (id.startsWith('amazon.nova')) return 'nova';
+  if (id.startsWith('amazon.titan')) return 'titan';
+  if (id.startsWith('meta.')) return 'meta';
+  if (id.startsWith('mistral.')) return 'mistral';
+  if (id.startsWith('cohere.')) return 'cohere';
+  return 'unknown';
+}
+
+/**
+ * Bedrock Runtime: `Converse` and `ConverseStream` (its own message shapes and event stream), `InvokeModel` and
+ * `InvokeModelWithResponseStream` with each model family's body (Anthropic, Amazon Nova and Titan, Meta, Mistral,
+ * Cohere), the streamed ones framed as AWS event streams with the invocation metrics in the last chunk. Converse
+ * counts cache reads and writes apart from `inputTokens`, as Bedrock does.
+ */
+function bedrock(res: http.ServerResponse, path: string, body: Obj, chunks: number, rec: FakeRequest) {
+  const m = /\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.exec(path)!;
+  const modelId = decodeURIComponent(m[1]);
+  const op = m[2];
+  const errorStatus = /error-(\d{3})/.exec(modelId);
+  if (errorStatus) {
+    const code = Number(errorStatus[1]);
+    res.writeHead(code, { 'content-type': 'application/json', 'x-amzn-errortype': code === 429 ? 'ThrottlingException' : 'InternalServerException' });
+    res.end(JSON.stringify({ message: `fake ${code}` }));
+    return;
+  }
+  const id = `bedrock_fake_${++answered}`;
+  rec.responseId = id;
+  if (op === 'converse' || op === 'converse-stream') {
+    const messages = (body.messages as Obj[] | undefined) ?? [];
+    const last = messages[messages.length - 1];
+    const tool = (((body.toolConfig as Obj | undefined)?.tools as Obj[] | undefined) ?? [])[0]?.toolSpec as Obj | undefined;
+    const hasResult = ((last?.content as Obj[] | undefined) ?? []).some((b) => b.toolResult);
+    const toolUse = tool && last?.role === 'user' && !hasResult ? { toolUseId: 'tooluse_fake_1', name: tool.name, input: toolArguments(((tool.inputSchema as Obj | undefined)?.json as Obj | undefined)) } : undefined;
+    const cached = wantsCache(modelId, body);
+    const usage: Obj = { inputTokens: tokensOf(messages), outputTokens: tokensOf(toolUse ?? ANSWER) };
+    if (cached) Object.assign(usage, { cacheReadInputTokens: 40, cacheWriteInputTokens: 20 });
+    usage.totalTokens = (usage.inputTokens as number) + (usage.outputTokens as number) + (cached ? 60 : 0);
+    rec.usage = usage;
+    const stopReason = toolUse ? 'tool_use' : 'end_turn';
+    if (op === 'converse') {
+      sendJson(res, 200, { output: { message: { role: 'assistant', content: toolUse ? [{ toolUse }] : [{ text: ANSWER }] } }, stopReason, usage, metrics: { latencyMs: 12 } });
+      return;
+    }
+    const events: Array<{ type: string; body: unknown }> = [{ type: 'messageStart', body: { role: 'assistant' } }];
+    if (toolUse) {
+      events.push({ type: 'contentBlockStart', body: { contentBlockIndex: 0, start: { toolUse: { toolUseId: toolUse.toolUseId, name: toolUse.name } } } });
+      events.push({ type: 'contentBlockDelta', body: { contentBlockIndex: 0, delta: { toolUse: { input: JSON.stringify(toolUse.input) } } } });
+    } else for (const text of split(ANSWER, chunks)) events.push({ type: 'contentBlockDelta', body: { contentBlockIndex: 0, delta: { text } } });
+    events.push({ type: 'contentBlockStop', body: { contentBlockIndex: 0 } }, { type: 'messageStop', body: { stopReason } }, { type: 'metadata', body: { usage, metrics: { latencyMs: 12 } } });
+    sendEventStream(res, events, modelId);
+    return;
+  }
+  // InvokeModel: each family's own body.
+  const family = bedrockFamily(modelId);
+  const input = tokensOf(body.messages ?? body.prompt ?? body.inputText ?? body.message);
+  const output = tokensOf(ANSWER);
+  const metrics = { inputTokenCount: input, outputTokenCount: output, invocationLatency: 12, firstByteLatency: 5 };
+  rec.usage = { input_tokens: input, output_tokens: output };
+  const whole: Record<typeof family, Obj> = {
+    anthropic: { id, type: 'message', role: 'assistant', model: modelId, content: [{ type: 'text', text: ANSWER }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: input, output_tokens: output } },
+    nova: { output: { message: { role: 'assistant', content: [{ text: ANSWER }] } }, stopReason: 'end_turn', usage: { inputTokens: input, outputTokens: output, totalTokens: input + output } },
+    titan: { inputTextTokenCount: input, results: [{ tokenCount: output, outputText: ANSWER, completionReason: 'FINISH' }] },
+    meta: { generation: ANSWER, prompt_token_count: input, generation_token_count: output, stop_reason: 'stop' },
+    mistral: { outputs: [{ text: ANSWER, stop_reason: 'stop' }] },
+    cohere: { response_id: id, text: ANSWER, finish_reason: 'COMPLETE', meta: { billed_units: { input_tokens: input, output_tokens: output } } },
+    unknown: { completion: ANSWER },
+  };
+  if (op === 'invoke') {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-bedrock-input-token-count': String(input), 'x-amzn-bedrock-output-token-count': String(output) });
+    res.end(JSON.stringify(whole[family]));
+    return;
+  }
+  const pieces = split(ANSWER, chunks);
+  const parts: Obj[] =
+    family === 'anthropic'
+      ? [
+          { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: modelId, content: [], stop_reason: null, usage: { input_tokens: input, output_tokens: 1 } } },
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          ...pieces.map((text) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+          { type: 'content_block_stop', index: 0 },
+          { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: output } },
+          { type: 'message_stop' },
+        ]
+      : family === 'nova'
+        ? [{ messageStart: { role: 'assistant' } }, ...pieces.map((text) => ({ contentBlockDelta: { delta: { text }, contentBlockIndex: 0 } })), { contentBlockStop: { contentBlockIndex: 0 } }, { messageStop: { stopReason: 'end_turn' } }]
+        : family === 'meta'
+          ? pieces.map((generation, i) => ({ generation, prompt_token_count: i === 0 ? input : null, generation_token_count: i + 1, stop_reason: i === pieces.length - 1 ? 'stop' : null }))
+          : family === 'titan'
+            ? pieces.map((outputText, i) => ({ outputText, index: 0, totalOutputTextTokenCount: i + 1, completionReason: i === pieces.length - 1 ? 'FINISH' : null, inputTextTokenCount: i === 0 ? input : undefined }))
+            : pieces.map((text, i) => ({ outputs: [{ text, stop_reason: i === pieces.length - 1 ? 'stop' : null }] }));
+  // Bedrock adds the invocation's token counts to the last chunk, for every model.
+  parts[parts.length - 1] = { ...parts[parts.length - 1], 'amazon-bedrock-invocationMetrics': metrics };
+  sendEventStream(res, parts.map((p) => ({ type: 'chunk', body: { bytes: Buffer.from(JSON.stringify(p)).toString('base64') } })), modelId);
+}
+
 /** Starts the fake server on 127.0.0.1 (a free port unless `port` is given). */
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlmServer> {
   const chunks = options.chunks ?? 8;
   const requests: FakeLlmServer['requests'] = [];
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => {
@@ -449,7 +573,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       const path = (req.url ?? '').split('?')[0];
       const rec: FakeRequest = { path, body, headers: req.headers };
       requests.push(rec);
-      if (/\/models\/[^/]+:\w+$/.test(path)) gemini(res, path, body, chunks, rec);
+      if (/\/model\/[^/]+\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.test(path)) bedrock(res, path, body, chunks, rec);
+      else if (/\/models\/[^/]+:\w+$/.test(path)) gemini(res, path, body, chunks, rec);
       else if (/\/v2\/(chat|embed|rerank)$/.test(path)) cohere(res, path, body, chunks, rec);
       else if (path.endsWith('/chat/completions')) chat(res, body, chunks, rec);
       // Mistral's fill-in-the-middle: a chat answer to the prompt.
@@ -460,20 +585,34 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       else if (path.endsWith('/messages')) anthropicMessages(res, body, chunks, rec);
       else sendJson(res, 404, { error: { message: `no route ${path}` } });
     });
-  });
+  };
+  const server = http.createServer(handle);
   server.keepAliveTimeout = 1000;
   await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
+  // The AWS SDK's Bedrock Runtime client speaks HTTP/2 (cleartext here, with prior knowledge, as to an http:// endpoint).
+  const h2 = http2.createServer((req, res) => handle(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse));
+  const h2Sessions = new Set<http2.ServerHttp2Session>();
+  h2.on('session', (session) => {
+    h2Sessions.add(session);
+    session.on('close', () => h2Sessions.delete(session));
+  });
+  await new Promise<void>((r) => h2.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
     geminiBaseURL: url,
+    bedrockEndpoint: `http://127.0.0.1:${(h2.address() as AddressInfo).port}`,
     requests,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
-        server.close(() => r());
+        for (const session of h2Sessions) session.destroy();
+        let open = 2;
+        const done = () => --open === 0 && r();
+        server.close(done);
+        h2.close(done);
       }),
   };
 }

@@ -33,6 +33,7 @@ const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp; loade
   '@google/genai': { load: () => (req('@agentops/instrumentation-google-genai') as { GoogleGenAIInstrumentation: PatcherClass }).GoogleGenAIInstrumentation },
   '@mistralai/mistralai': { load: () => (req('@agentops/instrumentation-mistral') as { MistralInstrumentation: PatcherClass }).MistralInstrumentation },
   'cohere-ai': { load: () => (req('@agentops/instrumentation-cohere') as { CohereInstrumentation: PatcherClass }).CohereInstrumentation },
+  '@aws-sdk/client-bedrock-runtime': { load: () => (req('@agentops/instrumentation-bedrock') as { BedrockInstrumentation: PatcherClass }).BedrockInstrumentation },
   ai: { load: () => (req('@agentops/instrumentation-ai-sdk') as { AISdkInstrumentation: PatcherClass }).AISdkInstrumentation },
   '@openai/agents-core': {
     load: () => (req('@agentops/instrumentation-openai-agents') as { OpenAIAgentsInstrumentation: PatcherClass }).OpenAIAgentsInstrumentation,

@@ -1,0 +1,135 @@
+import { context } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import {
+  InstrumentationSettings,
+  isOursWrapped,
+  LlmCall,
+  markOurs,
+  observeIterableInPlace,
+  observePromise,
+  patchIfAlreadyLoaded,
+  setScopeDuplicated,
+  warnIfForeignWrapped,
+} from '@agentops/instrumentation-utils';
+import { BedrockStreamAccumulator, COMMANDS, familyOf, requestAttributes, responseAttributes, type BedrockCallKind } from './attributes.js';
+
+declare const __PACKAGE_VERSION__: string;
+export const PACKAGE_NAME = '@agentops/instrumentation-bedrock';
+const PACKAGE_VERSION = typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-dev';
+/**
+ * The scope of `@opentelemetry/instrumentation-aws-sdk`, whose Bedrock extension makes its own GenAI span for the
+ * same `send`: while ours is on, its spans describe calls we record (SameCallResolver counts them once).
+ */
+export const AWS_SDK_INSTRUMENTATION_SCOPE = '@opentelemetry/instrumentation-aws-sdk';
+
+/** Options; unset ones come from the AgentOps configuration, else the environment. */
+export interface BedrockInstrumentationConfig extends InstrumentationConfig {
+  /** Record prompts and completions. Default: `AGENTOPS_CAPTURE_CONTENT`, else true. */
+  captureContent?: boolean;
+}
+
+type Obj = Record<string, unknown>;
+type Send = (this: unknown, command: unknown, ...rest: unknown[]) => unknown;
+
+const OPERATION: Record<BedrockCallKind, string> = { converse: 'chat', converseStream: 'chat', invoke: 'chat', invokeStream: 'chat' };
+
+/**
+ * Instruments `@aws-sdk/client-bedrock-runtime` through `client.send`: `ConverseCommand`, `ConverseStreamCommand`,
+ * `InvokeModelCommand` and `InvokeModelWithResponseStreamCommand` (Anthropic, Amazon Nova and Titan, Meta, Mistral
+ * and Cohere bodies). One CLIENT span per command (GenAI conventions) with its cost; cache tokens counted once. The
+ * output, its body and its event stream stay as they are. Other commands pass untouched.
+ */
+export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumentationConfig> {
+  private readonly settings = new InstrumentationSettings();
+
+  constructor(config: BedrockInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    this.settings.configure({ captureContent: config.captureContent });
+  }
+
+  override setConfig(config: BedrockInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this.settings?.configure({ captureContent: config.captureContent });
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        '@aws-sdk/client-bedrock-runtime',
+        ['>=3 <4'],
+        (exports: unknown) => this.patch(exports),
+        (exports: unknown) => this.unpatch(exports),
+      ),
+    ];
+  }
+
+  override enable(): void {
+    super.enable();
+    patchIfAlreadyLoaded('@aws-sdk/client-bedrock-runtime', (exports) => this.patch(exports));
+  }
+
+  private clientPrototype(exports: unknown): Obj | undefined {
+    return ((exports as Obj | undefined)?.BedrockRuntimeClient as { prototype?: Obj } | undefined)?.prototype;
+  }
+
+  patch(exports: unknown): unknown {
+    const proto = this.clientPrototype(exports);
+    if (!proto || typeof proto.send !== 'function' || isOursWrapped(proto.send)) return exports;
+    setScopeDuplicated(AWS_SDK_INSTRUMENTATION_SCOPE, true);
+    warnIfForeignWrapped(proto.send, '@aws-sdk/client-bedrock-runtime send', (m) => this._diag.warn(m));
+    // `send` is the client's own method (its base class's): set on this class's prototype, shadowing it.
+    const original = proto.send as Send;
+    const patched = this.patched(original);
+    Object.defineProperty(patched, '__original', { value: original });
+    proto.send = patched;
+    return exports;
+  }
+
+  unpatch(exports: unknown): void {
+    const proto = this.clientPrototype(exports);
+    const send = proto?.send as { __original?: Send } | undefined;
+    if (proto && isOursWrapped(send) && send?.__original) {
+      if (Object.getPrototypeOf(proto)?.send === send.__original) delete proto.send;
+      else proto.send = send.__original;
+    }
+    setScopeDuplicated(AWS_SDK_INSTRUMENTATION_SCOPE, false);
+  }
+
+  private patched(original: Send): Send {
+    const self = this;
+    return markOurs(function (this: unknown, command: unknown, ...rest: unknown[]): unknown {
+      const kind = COMMANDS[(command as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? ''];
+      const input = (command as { input?: Obj } | undefined)?.input;
+      // A callback-style call, or another command: as without us.
+      if (!kind || !input || typeof rest[rest.length - 1] === 'function') return original.call(this, command, ...rest);
+      const settings = self.settings.get();
+      let call: LlmCall;
+      try {
+        call = new LlmCall(self.tracer, OPERATION[kind], requestAttributes(kind, input, settings));
+      } catch (e) {
+        self._diag.debug(`could not start the span: ${String(e)}`);
+        return original.call(this, command, ...rest);
+      }
+      let result: unknown;
+      try {
+        result = context.with(call.context, () => original.call(this, command, ...rest));
+      } catch (error) {
+        call.fail(error);
+        throw error;
+      }
+      if (!result || typeof (result as Promise<unknown>).then !== 'function') {
+        call.end();
+        return result;
+      }
+      return observePromise(result as Promise<Obj>, call, (output) => {
+        const stream = kind === 'converseStream' ? output?.stream : kind === 'invokeStream' ? output?.body : undefined;
+        if (stream && typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+          observeIterableInPlace(stream as AsyncIterable<Obj>, call, new BedrockStreamAccumulator(kind, familyOf(input.modelId), settings));
+          return output;
+        }
+        call.end(responseAttributes(kind, input, output, settings));
+        return output;
+      });
+    });
+  }
+}
