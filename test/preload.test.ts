@@ -87,6 +87,24 @@ describe('zero-code capture through the preload', () => {
     }
   });
 
+  it('Bedrock with @opentelemetry/instrumentation-aws-sdk on too: its GenAI span of the same call is not a second event', async () => {
+    const fake = await startFakeLlm();
+    try {
+      const r = await runNode([path.join('fixtures', 'bedrock-with-aws-sdk.cjs')], { env: { BEDROCK_ENDPOINT: fake.bedrockEndpoint } });
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
+      // Both instrumentations traced both calls: the app's exporter has the aws-sdk spans, with their GenAI model.
+      const aws = result.spans.filter((s: { scope: string; model: string | null }) => s.scope === '@opentelemetry/instrumentation-aws-sdk' && s.model);
+      expect(aws).toHaveLength(2);
+      const exp = await server.export(result.session);
+      expect(exp.llms).toHaveLength(2);
+      expect(exp.stats.event_counts.llms).toBe(2);
+      expect(exp.llms.every((e: { provider: string; cost: number }) => e.provider === 'aws.bedrock' && e.cost > 0)).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('a library required before init() is patched', async () => {
     const r = await runNode([path.join('fixtures', 'loaded-before-init.cjs')]);
     expect(r.code).toBe(0);

@@ -1,1 +1,1 @@
-export { BedrockInstrumentation, PACKAGE_NAME, AWS_SDK_INSTRUMENTATION_SCOPE, type BedrockInstrumentationConfig } from './instrumentation.js';
+export { BedrockInstrumentation, PACKAGE_NAME, type BedrockInstrumentationConfig } from './instrumentation.js';

@@ -8,7 +8,6 @@ import {
   observeIterableInPlace,
   observePromise,
   patchIfAlreadyLoaded,
-  setScopeDuplicated,
   warnIfForeignWrapped,
 } from '@agentops/instrumentation-utils';
 import { BedrockStreamAccumulator, COMMANDS, familyOf, requestAttributes, responseAttributes, type BedrockCallKind } from './attributes.js';
@@ -16,11 +15,6 @@ import { BedrockStreamAccumulator, COMMANDS, familyOf, requestAttributes, respon
 declare const __PACKAGE_VERSION__: string;
 export const PACKAGE_NAME = '@agentops/instrumentation-bedrock';
 const PACKAGE_VERSION = typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-dev';
-/**
- * The scope of `@opentelemetry/instrumentation-aws-sdk`, whose Bedrock extension makes its own GenAI span for the
- * same `send`: while ours is on, its spans describe calls we record (SameCallResolver counts them once).
- */
-export const AWS_SDK_INSTRUMENTATION_SCOPE = '@opentelemetry/instrumentation-aws-sdk';
 
 /** Options; unset ones come from the AgentOps configuration, else the environment. */
 export interface BedrockInstrumentationConfig extends InstrumentationConfig {
@@ -75,9 +69,10 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
   patch(exports: unknown): unknown {
     const proto = this.clientPrototype(exports);
     if (!proto || typeof proto.send !== 'function' || isOursWrapped(proto.send)) return exports;
-    setScopeDuplicated(AWS_SDK_INSTRUMENTATION_SCOPE, true);
     warnIfForeignWrapped(proto.send, '@aws-sdk/client-bedrock-runtime send', (m) => this._diag.warn(m));
-    // `send` is the client's own method (its base class's): set on this class's prototype, shadowing it.
+    // `send` is the base class's: set on this class's prototype, shadowing it. @opentelemetry/instrumentation-aws-sdk
+    // patches the base class, so its GenAI span of the same call starts inside ours: one call, one event (the
+    // same-call rule keeps the outer span of one layer).
     const original = proto.send as Send;
     const patched = this.patched(original);
     Object.defineProperty(patched, '__original', { value: original });
@@ -92,7 +87,6 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
       if (Object.getPrototypeOf(proto)?.send === send.__original) delete proto.send;
       else proto.send = send.__original;
     }
-    setScopeDuplicated(AWS_SDK_INSTRUMENTATION_SCOPE, false);
   }
 
   private patched(original: Send): Send {
