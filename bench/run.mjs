@@ -351,6 +351,47 @@ const BENCHMARKS = {
       };
     },
   },
+  providers: {
+    title: 'Per-call overhead of the provider instrumentations: ours vs none vs OpenLLMetry where it has one (issue 14)',
+    run() {
+      const PROVIDERS = {
+        'google-genai': ['none', 'agentops'],
+        mistral: ['none', 'agentops'],
+        cohere: ['none', 'agentops', 'traceloop'],
+        bedrock: ['none', 'agentops', 'traceloop'],
+      };
+      const ROUNDS = Number(process.env.BENCH_ROUNDS) || 5;
+      const rows = [];
+      for (const [name, variants] of Object.entries(PROVIDERS)) {
+        const runs = Object.fromEntries(variants.map((v) => [v, []]));
+        for (let i = 0; i < ROUNDS; i++) for (const v of variants) runs[v].push(run('providers.mjs', name, v));
+        for (const v of variants) {
+          const us = median(runs[v].map((x) => x.usPerCall));
+          const plus = v === 'none' ? 0 : median(runs[v].map((x, i) => x.usPerCall - runs.none[i].usPerCall));
+          const spans = runs[v].reduce((n, x) => n + x.spans, 0);
+          const calls = runs[v].reduce((n, x) => n + x.calls, 0);
+          rows.push(`| ${name} | ${v} | ${us.toFixed(0)} | ${v === 'none' ? '' : `${plus >= 0 ? '+' : ''}${plus.toFixed(0)}`} | ${v === 'none' ? '' : `${spans} / ${calls}`} |`);
+        }
+      }
+      return {
+        pass: true,
+        md: [
+          'The real clients (`@google/genai` 2, `@mistralai/mistralai` 2, `cohere-ai` 8 V2, `@aws-sdk/client-bedrock-runtime` 3',
+          '`ConverseCommand` over HTTP/2) against the fake model server in the same process on loopback, one plain call each.',
+          `${ROUNDS} rounds, each running every variant in its own process back to back; "added µs" is the median over the rounds`,
+          "of a variant minus that round's uninstrumented run. The same `NodeTracerProvider` + `BatchSpanProcessor` for all;",
+          'CLIENT spans are counted to show which calls each instrumentation saw. OpenLLMetry has instrumentations for Bedrock',
+          'and Cohere (`@traceloop/instrumentation-bedrock`, `-cohere` 0.27): the latter covers only the V1 client, so it',
+          'records none of these V2 calls; none of the peers covers `@google/genai` or Mistral. Loopback HTTP makes these',
+          'figures noisier than the in-memory ones above: compare within a provider.',
+          '',
+          '| provider | variant | µs per call | added µs | spans / calls |',
+          '|---|---|---:|---:|---:|',
+          ...rows,
+        ].join('\n'),
+      };
+    },
+  },
 };
 
 const args = process.argv.slice(2);
