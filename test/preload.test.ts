@@ -87,6 +87,21 @@ describe('zero-code capture through the preload', () => {
     }
   });
 
+  it('--import (ESM): Mistral (ES modules only), Cohere and Bedrock calls, plain and streamed, are LLM events priced as their provider', async () => {
+    const fake = await startFakeLlm();
+    try {
+      const r = await runNode(['--import', '@agentops/otel/register', path.join('fixtures', 'providers.mjs')], { env: { FAKE_URL: fake.url, BEDROCK_ENDPOINT: fake.bedrockEndpoint } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('providers done');
+      const exp = await server.export(sessionIdFrom(r.stderr)!);
+      expect(exp.llms.map((e: { provider: string }) => e.provider).sort()).toEqual(['aws.bedrock', 'aws.bedrock', 'cohere', 'cohere', 'mistral_ai', 'mistral_ai']);
+      expect(exp.llms.every((e: { cost: number }) => e.cost > 0)).toBe(true);
+      expect(exp.stats.unpriced_llm_calls).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('Bedrock with @opentelemetry/instrumentation-aws-sdk on too: its GenAI span of the same call is not a second event', async () => {
     const fake = await startFakeLlm();
     try {

@@ -133,6 +133,27 @@ describe('@aws-sdk/client-bedrock-runtime', () => {
     expect(span.attributes['agentops.llm.cost']).toBeCloseTo(price(modelId, u.input_tokens, u.output_tokens), 12);
   });
 
+  it('an error mid-stream reaches the app; the span ends once, failed, with an error event', async () => {
+    const out = await client.send(new sdk.ConverseStreamCommand({ modelId: 'anthropic.midstream-error', messages }));
+    const err = await (async () => {
+      for await (const _ of out.stream) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(tracing.llmSpans()).toHaveLength(1);
+    expect(tracing.llmSpans()[0].status.code).toBe(SpanStatusCode.ERROR);
+    expect(tracing.errorSpans()).toHaveLength(1);
+  });
+
+  it('an abort mid-stream (abortSignal) reaches the app; the span ends once', async () => {
+    const controller = new AbortController();
+    const out = await client.send(new sdk.ConverseStreamCommand({ modelId: 'anthropic.slow', messages }), { abortSignal: controller.signal });
+    const err = await (async () => {
+      for await (const _ of out.stream) controller.abort();
+    })().catch((e: unknown) => e);
+    void err;
+    expect(tracing.llmSpans()).toHaveLength(1);
+  });
+
   it('a failed command: status ERROR and an error event tied to it; the same error reaches the app', async () => {
     const err = await client.send(new sdk.ConverseCommand({ modelId: 'anthropic.error-429', messages })).catch((e: unknown) => e);
     expect((err as Error).name).toBe('ThrottlingException');

@@ -99,6 +99,27 @@ describe.each(COHERE_VERSIONS)('%s', (alias) => {
     expect(rrSpan.attributes).toMatchObject({ 'gen_ai.operation.name': 'rerank', 'agentops.llm.search_units': 1 });
   });
 
+  it('an error mid-stream reaches the app; the span ends once, failed, with an error event', async () => {
+    const stream = await client.chatStream({ model: 'midstream-error', messages });
+    const err = await (async () => {
+      for await (const _ of stream) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(tracing.llmSpans()).toHaveLength(1);
+    expect(tracing.llmSpans()[0].status.code).toBe(SpanStatusCode.ERROR);
+    expect(tracing.errorSpans()).toHaveLength(1);
+  });
+
+  it('an abort mid-stream (abortSignal) reaches the app; the span ends once', async () => {
+    const controller = new AbortController();
+    const stream = await client.chatStream({ model: 'slow', messages }, { abortSignal: controller.signal });
+    const err = await (async () => {
+      for await (const _ of stream) controller.abort();
+    })().catch((e: unknown) => e);
+    void err;
+    expect(tracing.llmSpans()).toHaveLength(1);
+  });
+
   it('a failed call: status ERROR and an error event tied to it; the same error reaches the app', async () => {
     const err = await client.chat({ model: 'error-429', messages }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);

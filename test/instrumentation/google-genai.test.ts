@@ -136,6 +136,27 @@ describe.each(GOOGLE_GENAI_VERSIONS)('%s', (alias) => {
     expect(span.attributes['agentops.llm.cost']).toBeCloseTo(priceOf(suite.fake.requests[0].usage), 12);
   });
 
+  it('an error mid-stream reaches the app; the span ends once, failed, with an error event', async () => {
+    const stream = await ai.models.generateContentStream({ model: 'midstream-error', contents: 'Weather in Paris?' });
+    const err = await (async () => {
+      for await (const _ of stream) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(tracing.llmSpans()).toHaveLength(1);
+    expect(tracing.llmSpans()[0].status.code).toBe(SpanStatusCode.ERROR);
+    expect(tracing.errorSpans()).toHaveLength(1);
+  });
+
+  it('an abort mid-stream (config.abortSignal) reaches the app; the span ends once', async () => {
+    const controller = new AbortController();
+    const stream = await ai.models.generateContentStream({ model: 'slow', contents: 'Weather in Paris?', config: { abortSignal: controller.signal } });
+    const err = await (async () => {
+      for await (const _ of stream) controller.abort();
+    })().catch((e: unknown) => e);
+    expect(err).toBeDefined();
+    expect(tracing.llmSpans()).toHaveLength(1);
+  });
+
   it('a failed call: status ERROR and an error event tied to it; the same error reaches the app', async () => {
     const err = await ai.models.generateContent({ model: 'error-429', contents: 'hi' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);

@@ -92,6 +92,27 @@ describe.each(MISTRAL_VERSIONS)('%s', (alias) => {
     expect(embSpan.attributes['agentops.llm.cost']).toBeCloseTo(priceOf(suite.fake.requests[1].usage, 'mistral-embed'), 12);
   });
 
+  it('an error mid-stream reaches the app; the span ends once, failed, with an error event', async () => {
+    const stream = await client.chat.stream({ model: 'midstream-error', messages: user });
+    const err = await (async () => {
+      for await (const _ of stream) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(tracing.llmSpans()).toHaveLength(1);
+    expect(tracing.llmSpans()[0].status.code).toBe(SpanStatusCode.ERROR);
+    expect(tracing.errorSpans()).toHaveLength(1);
+  });
+
+  it('an abort mid-stream (fetchOptions.signal) reaches the app; the span ends once', async () => {
+    const controller = new AbortController();
+    const stream = await client.chat.stream({ model: 'slow', messages: user }, { fetchOptions: { signal: controller.signal } });
+    const err = await (async () => {
+      for await (const _ of stream) controller.abort();
+    })().catch((e: unknown) => e);
+    expect(err).toBeDefined();
+    expect(tracing.llmSpans()).toHaveLength(1);
+  });
+
   it('a failed call: status ERROR and an error event tied to it; the same error reaches the app', async () => {
     const err = await client.chat.complete({ model: 'error-429', messages: user }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);

@@ -443,7 +443,9 @@ function sendEventStream(res: http.ServerResponse, events: Array<{ type: string;
   void (async () => {
     for (let i = 0; i < events.length; i++) {
       if (model.includes('midstream-error') && i === 3) {
-        res.socket?.destroy();
+        // A frame that fails its checksum: the client's decoder throws, as on a corrupted stream (over HTTP/2 a
+        // reset stream leaves some Node versions' clients waiting forever).
+        res.end(Buffer.from('00000020000000105fe9c3a1deadbeefdeadbeefdeadbeefdeadbeef00000000', 'hex'));
         return;
       }
       if (res.destroyed) return;
@@ -593,6 +595,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const h2 = http2.createServer((req, res) => handle(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse));
   const h2Sessions = new Set<http2.ServerHttp2Session>();
   h2.on('session', (session) => {
+    session.on('error', () => undefined);
     h2Sessions.add(session);
     session.on('close', () => h2Sessions.delete(session));
   });
@@ -612,7 +615,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         let open = 2;
         const done = () => --open === 0 && r();
         server.close(done);
-        h2.close(done);
+        // An HTTP/2 server waits for its sessions to be gone; one whose stream was reset may linger a while.
+        const h2Done = setTimeout(done, 500);
+        h2.close(() => {
+          clearTimeout(h2Done);
+          done();
+        });
       }),
   };
 }
