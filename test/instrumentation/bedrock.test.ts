@@ -99,6 +99,7 @@ describe('@aws-sdk/client-bedrock-runtime', () => {
     ['amazon titan', 'amazon.titan-text-express-v1', { inputText: 'Weather in Paris?', textGenerationConfig: { maxTokenCount: 100 } }],
     ['meta', 'meta.llama3-1-8b-instruct-v1:0', { prompt: 'Weather in Paris?', max_gen_len: 100 }],
     ['mistral', 'mistral.mistral-small-2402-v1:0', { prompt: '<s>[INST] Weather in Paris? [/INST]', max_tokens: 100 }],
+    ['cohere', 'cohere.command-r-plus-v1:0', { message: 'Weather in Paris?', max_tokens: 100 }],
   ])('InvokeModelCommand with a %s body: tokens from the family’s body (unknown when it has none), the body still readable', async (_family, modelId, request) => {
     const out = await client.send(new sdk.InvokeModelCommand({ modelId, body: body(request), contentType: 'application/json' }));
     expect(JSON.stringify(JSON.parse(new TextDecoder().decode(out.body)))).toContain(FAKE_ANSWER);
@@ -113,7 +114,9 @@ describe('@aws-sdk/client-bedrock-runtime', () => {
       return;
     }
     expect(span.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': u.input_tokens, 'gen_ai.usage.output_tokens': u.output_tokens });
-    expect(span.attributes['agentops.llm.cost']).toBeCloseTo(price(modelId, u.input_tokens, u.output_tokens), 12);
+    // Bedrock's table has no price for Cohere's Command R+: unknown, never a made-up number.
+    if (modelId.startsWith('cohere.')) expect(span.attributes['agentops.llm.cost']).toBeUndefined();
+    else expect(span.attributes['agentops.llm.cost']).toBeCloseTo(price(modelId, u.input_tokens, u.output_tokens), 12);
   });
 
   it.each([
