@@ -1,12 +1,10 @@
-import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import {
+  callWithPromise,
   InstrumentationSettings,
   isOursWrapped,
-  LlmCall,
   markOurs,
   observeIterableInPlace,
-  observePromise,
   patchIfAlreadyLoaded,
   warnIfForeignWrapped,
 } from '@agentops/instrumentation-utils';
@@ -97,33 +95,22 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
       // A callback-style call, or another command: as without us.
       if (!kind || !input || typeof rest[rest.length - 1] === 'function') return original.call(this, command, ...rest);
       const settings = self.settings.get();
-      let call: LlmCall;
-      try {
-        call = new LlmCall(self.tracer, OPERATION[kind], requestAttributes(kind, input, settings));
-      } catch (e) {
-        self._diag.debug(`could not start the span: ${String(e)}`);
-        return original.call(this, command, ...rest);
-      }
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.call(this, command, ...rest));
-      } catch (error) {
-        call.fail(error);
-        throw error;
-      }
-      if (!result || typeof (result as Promise<unknown>).then !== 'function') {
-        call.end();
-        return result;
-      }
-      return observePromise(result as Promise<Obj>, call, (output) => {
-        const stream = kind === 'converseStream' ? output?.stream : kind === 'invokeStream' ? output?.body : undefined;
-        if (stream && typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-          observeIterableInPlace(stream as AsyncIterable<Obj>, call, new BedrockStreamAccumulator(kind, familyOf(input.modelId), settings));
+      return callWithPromise<Obj | undefined>(
+        self.tracer,
+        self._diag,
+        OPERATION[kind],
+        () => requestAttributes(kind, input, settings),
+        () => original.call(this, command, ...rest),
+        (output, call) => {
+          const stream = kind === 'converseStream' ? output?.stream : kind === 'invokeStream' ? output?.body : undefined;
+          if (stream && typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+            observeIterableInPlace(stream as AsyncIterable<Obj>, call, new BedrockStreamAccumulator(kind, familyOf(input.modelId), settings));
+            return output;
+          }
+          call.end(responseAttributes(kind, input, output, settings));
           return output;
-        }
-        call.end(responseAttributes(kind, input, output, settings));
-        return output;
-      });
+        },
+      );
     });
   }
 }

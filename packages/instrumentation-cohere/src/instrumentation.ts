@@ -1,12 +1,10 @@
-import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import {
+  callWithPromise,
   InstrumentationSettings,
   isOursWrapped,
-  LlmCall,
   markOurs,
   observeIterableInPlace,
-  observePromise,
   patchIfAlreadyLoaded,
   warnIfForeignWrapped,
 } from '@agentops/instrumentation-utils';
@@ -105,35 +103,24 @@ export class CohereInstrumentation extends InstrumentationBase<CohereInstrumenta
       const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
       const settings = self.settings.get();
-      let call: LlmCall;
-      try {
-        const o = ((this as { _options?: Obj } | undefined)?._options ?? {}) as Obj;
-        const base = typeof o.baseUrl === 'string' ? o.baseUrl : typeof o.environment === 'string' ? o.environment : undefined;
-        call = new LlmCall(self.tracer, OPERATION[kind], requestAttributes(kind, params, base, settings));
-      } catch (e) {
-        self._diag.debug(`could not start the span: ${String(e)}`);
-        return original.apply(this, args);
-      }
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, args));
-      } catch (error) {
-        call.fail(error);
-        throw error;
-      }
-      if (!result || typeof (result as Promise<unknown>).then !== 'function') {
-        call.end();
-        return result;
-      }
-      return observePromise(result as Promise<{ data?: unknown }>, call, (value) => {
-        const data = value?.data;
-        if (kind === 'chatStream' && data && typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-          observeIterableInPlace(data as AsyncIterable<Obj>, call, new CohereStreamAccumulator(settings));
+      const o = ((this as { _options?: Obj } | undefined)?._options ?? {}) as Obj;
+      const base = typeof o.baseUrl === 'string' ? o.baseUrl : typeof o.environment === 'string' ? o.environment : undefined;
+      return callWithPromise<{ data?: unknown } | undefined>(
+        self.tracer,
+        self._diag,
+        OPERATION[kind],
+        () => requestAttributes(kind, params, base, settings),
+        () => original.apply(this, args),
+        (value, call) => {
+          const data = value?.data;
+          if (kind === 'chatStream' && data && typeof (data as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+            observeIterableInPlace(data as AsyncIterable<Obj>, call, new CohereStreamAccumulator(settings));
+            return value;
+          }
+          call.end(responseAttributes(kind, data, settings));
           return value;
-        }
-        call.end(responseAttributes(kind, data, settings));
-        return value;
-      });
+        },
+      );
     });
   }
 }

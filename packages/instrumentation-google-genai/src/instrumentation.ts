@@ -1,12 +1,10 @@
-import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import {
+  callWithPromise,
   InstrumentationSettings,
   isOursWrapped,
-  LlmCall,
   markOurs,
   observeAsyncIterable,
-  observePromise,
   patchIfAlreadyLoaded,
   warnIfForeignWrapped,
 } from '@agentops/instrumentation-utils';
@@ -100,34 +98,22 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
     return markOurs(function (this: unknown, ...args: unknown[]): unknown {
       const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
-      let call: LlmCall;
       const settings = self.settings.get();
-      try {
-        const api = (this as { apiClient?: ApiClient } | undefined)?.apiClient;
-        const vertex = api?.isVertexAI?.() === true;
-        call = new LlmCall(self.tracer, OPERATION[kind], requestAttributes(kind, params, vertex, api?.getBaseUrl?.(), settings));
-      } catch (e) {
-        self._diag.debug(`could not start the span: ${String(e)}`);
-        return original.apply(this, args);
-      }
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, args));
-      } catch (error) {
-        call.fail(error);
-        throw error;
-      }
-      if (!result || typeof (result as Promise<unknown>).then !== 'function') {
-        call.end();
-        return result;
-      }
-      return observePromise(result as Promise<unknown>, call, (value) => {
-        if (kind === 'stream' && value && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-          return observeAsyncIterable(value as AsyncIterable<Obj>, call, new GeminiStreamAccumulator(settings));
-        }
-        call.end(responseAttributes(kind, value, settings));
-        return value;
-      });
+      const api = (this as { apiClient?: ApiClient } | undefined)?.apiClient;
+      return callWithPromise<unknown>(
+        self.tracer,
+        self._diag,
+        OPERATION[kind],
+        () => requestAttributes(kind, params, api?.isVertexAI?.() === true, api?.getBaseUrl?.(), settings),
+        () => original.apply(this, args),
+        (value, call) => {
+          if (kind === 'stream' && value && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+            return observeAsyncIterable(value as AsyncIterable<Obj>, call, new GeminiStreamAccumulator(settings));
+          }
+          call.end(responseAttributes(kind, value, settings));
+          return value;
+        },
+      );
     });
   }
 }

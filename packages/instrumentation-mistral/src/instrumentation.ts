@@ -1,11 +1,9 @@
-import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import {
+  callWithPromise,
   InstrumentationSettings,
   isOursWrapped,
-  LlmCall,
   markOurs,
-  observePromise,
   observeReadableStream,
   patchIfAlreadyLoaded,
   warnIfForeignWrapped,
@@ -112,30 +110,19 @@ export class MistralInstrumentation extends InstrumentationBase<MistralInstrumen
       const params = args[0] as Obj | undefined;
       if (!params || typeof params !== 'object') return original.apply(this, args);
       const settings = self.settings.get();
-      let call: LlmCall;
-      try {
-        const base = (this as { _baseURL?: { href?: string } | string } | undefined)?._baseURL;
-        call = new LlmCall(self.tracer, OPERATION[kind], requestAttributes(kind, params, typeof base === 'string' ? base : base?.href, settings));
-      } catch (e) {
-        self._diag.debug(`could not start the span: ${String(e)}`);
-        return original.apply(this, args);
-      }
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, args));
-      } catch (error) {
-        call.fail(error);
-        throw error;
-      }
-      if (!result || typeof (result as Promise<unknown>).then !== 'function') {
-        call.end();
-        return result;
-      }
-      return observePromise(result as Promise<unknown>, call, (value) => {
-        if (streamed && value instanceof ReadableStream) return observeReadableStream(value as ReadableStream<Obj>, call, new MistralStreamAccumulator(kind, settings));
-        call.end(responseAttributes(kind, value, settings));
-        return value;
-      });
+      const base = (this as { _baseURL?: { href?: string } | string } | undefined)?._baseURL;
+      return callWithPromise<unknown>(
+        self.tracer,
+        self._diag,
+        OPERATION[kind],
+        () => requestAttributes(kind, params, typeof base === 'string' ? base : base?.href, settings),
+        () => original.apply(this, args),
+        (value, call) => {
+          if (streamed && value instanceof ReadableStream) return observeReadableStream(value as ReadableStream<Obj>, call, new MistralStreamAccumulator(kind, settings));
+          call.end(responseAttributes(kind, value, settings));
+          return value;
+        },
+      );
     });
   }
 }

@@ -2,7 +2,7 @@ export { settingsFromEnv, InstrumentationSettings, type GenAiSettings } from './
 export { LlmCall, contentJson, recordFailure } from './llm-call.js';
 export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';
-export { observeAsyncIterable, observeIterableInPlace, observePromise, observeReadableStream } from './promise-stream.js';
+export { callWithPromise, observeAsyncIterable, observeIterableInPlace, observePromise, observeReadableStream } from './promise-stream.js';
 export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, setScopeDuplicated } from './wrap.js';
 export { parseArguments, textParts, type GenAiMessage, type MessagePart } from './messages.js';
 export { addServerAttributes, providerOfHost } from './server.js';

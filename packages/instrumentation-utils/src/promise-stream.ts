@@ -1,4 +1,5 @@
-import type { LlmCall } from './llm-call.js';
+import { context, type Attributes, type DiagLogger, type Tracer } from '@opentelemetry/api';
+import { LlmCall } from './llm-call.js';
 import type { StreamAccumulator } from './stream.js';
 
 /*
@@ -133,4 +134,39 @@ export function observeIterableInPlace<Chunk, S extends AsyncIterable<Chunk>>(st
     value: () => observeAsyncIterable<Chunk>({ [Symbol.asyncIterator]: original }, call, acc),
   });
   return stream;
+}
+
+/**
+ * The body every patched method of a promise-returning client shares (@google/genai, Mistral, Cohere, Bedrock):
+ * start the call's span, run the method inside its context, and watch the promise it returned, without changing
+ * it, its result or its error. `onValue` ends the call with the result's attributes, or hands a stream on to be
+ * read (and then ends it there); if the span cannot start, the method runs untraced.
+ */
+export function callWithPromise<T>(
+  tracer: Tracer,
+  diag: DiagLogger,
+  operation: string,
+  attributes: () => Attributes,
+  invoke: () => unknown,
+  onValue: (value: T, call: LlmCall) => T,
+): unknown {
+  let call: LlmCall;
+  try {
+    call = new LlmCall(tracer, operation, attributes());
+  } catch (e) {
+    diag.debug(`could not start the span: ${String(e)}`);
+    return invoke();
+  }
+  let result: unknown;
+  try {
+    result = context.with(call.context, invoke);
+  } catch (error) {
+    call.fail(error);
+    throw error;
+  }
+  if (!result || typeof (result as Promise<T>).then !== 'function') {
+    call.end();
+    return result;
+  }
+  return observePromise(result as Promise<T>, call, (value) => onValue(value, call));
 }
