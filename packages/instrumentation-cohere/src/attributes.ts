@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -10,23 +10,6 @@ export type CohereCallKind = 'chat' | 'chatStream' | 'embed' | 'rerank';
 export const OPERATION: Record<CohereCallKind, string> = { chat: 'chat', chatStream: 'chat', embed: 'embeddings', rerank: 'rerank' };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-function toolCallParts(calls: unknown): MessagePart[] {
-  if (!Array.isArray(calls)) return [];
-  return (calls as Obj[]).map((c) => {
-    const fn = (c.function ?? {}) as Obj;
-    return { type: 'tool_call', ...(typeof c.id === 'string' ? { id: c.id } : {}), name: String(fn.name), arguments: parseArguments(fn.arguments) };
-  });
-}
-
-/** The SDK's V2 messages (camelCase: `toolCalls`, `toolCallId`) as GenAI messages. */
-function inputMessages(messages: unknown): GenAiMessage[] {
-  if (!Array.isArray(messages)) return [];
-  return (messages as Obj[]).map((m) => {
-    if (m.role === 'tool') return { role: 'tool', parts: [{ type: 'tool_call_response', id: m.toolCallId ?? m.tool_call_id, response: m.content }] };
-    return { role: String(m.role ?? 'user'), parts: [...textParts(m.content), ...toolCallParts(m.toolCalls ?? m.tool_calls)] };
-  });
-}
 
 export function requestAttributes(kind: CohereCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
   const attrs = baseRequestAttributes('cohere', params.model, baseURL);
@@ -41,7 +24,7 @@ export function requestAttributes(kind: CohereCallKind, params: Obj, baseURL: un
     if (Array.isArray(params.stopSequences) && params.stopSequences.length) attrs['gen_ai.request.stop_sequences'] = params.stopSequences.map(String);
   }
   if (settings.captureContent) {
-    const input = kind === 'embed' ? (params.texts ?? params.inputs) : kind === 'rerank' ? { query: params.query, documents: params.documents } : inputMessages(params.messages);
+    const input = kind === 'embed' ? (params.texts ?? params.inputs) : kind === 'rerank' ? { query: params.query, documents: params.documents } : chatMessages(params.messages);
     const text = contentJson(input, settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -10,23 +10,6 @@ export type MistralCallKind = 'chat' | 'chatStream' | 'fim' | 'fimStream' | 'emb
 export const OPERATION: Record<MistralCallKind, string> = { chat: 'chat', chatStream: 'chat', fim: 'text_completion', fimStream: 'text_completion', embeddings: 'embeddings' };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-function toolCallParts(calls: unknown): MessagePart[] {
-  if (!Array.isArray(calls)) return [];
-  return (calls as Obj[]).map((c) => {
-    const fn = (c.function ?? {}) as Obj;
-    return { type: 'tool_call', ...(typeof c.id === 'string' ? { id: c.id } : {}), name: String(fn.name), arguments: parseArguments(fn.arguments) };
-  });
-}
-
-/** The SDK's messages (camelCase: `toolCalls`, `toolCallId`) as GenAI messages. */
-function inputMessages(messages: unknown): GenAiMessage[] {
-  if (!Array.isArray(messages)) return [];
-  return (messages as Obj[]).map((m) => {
-    if (m.role === 'tool') return { role: 'tool', parts: [{ type: 'tool_call_response', id: m.toolCallId ?? m.tool_call_id, response: m.content }] };
-    return { role: String(m.role ?? 'user'), parts: [...textParts(m.content), ...toolCallParts(m.toolCalls ?? m.tool_calls)] };
-  });
-}
 
 export function requestAttributes(kind: MistralCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
   const attrs = baseRequestAttributes('mistral_ai', params.model, baseURL);
@@ -44,7 +27,7 @@ export function requestAttributes(kind: MistralCallKind, params: Obj, baseURL: u
   }
   if (settings.captureContent) {
     const input =
-      kind === 'embeddings' ? params.inputs : kind === 'fim' || kind === 'fimStream' ? [{ role: 'user', parts: [{ type: 'text', content: params.prompt }], ...(params.suffix ? { suffix: params.suffix } : {}) }] : inputMessages(params.messages);
+      kind === 'embeddings' ? params.inputs : kind === 'fim' || kind === 'fimStream' ? [{ role: 'user', parts: [{ type: 'text', content: params.prompt }], ...(params.suffix ? { suffix: params.suffix } : {}) }] : chatMessages(params.messages);
     const text = contentJson(input, settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }

@@ -39,3 +39,21 @@ export function textParts(content: unknown): MessagePart[] {
   }
   return parts;
 }
+
+/** OpenAI-style tool calls (`[{ id, function: { name, arguments } }]`, as Mistral and Cohere also write them) as parts. */
+export function toolCallParts(calls: unknown): MessagePart[] {
+  if (!Array.isArray(calls)) return [];
+  return (calls as Array<Record<string, unknown>>).map((c) => {
+    const fn = (c.function ?? {}) as Record<string, unknown>;
+    return { type: 'tool_call', ...(typeof c.id === 'string' ? { id: c.id } : {}), name: String(fn.name), arguments: parseArguments(fn.arguments) };
+  });
+}
+
+/** Chat messages of the OpenAI shape in an SDK's camelCase (`toolCalls`, `toolCallId`; snake_case read too). */
+export function chatMessages(messages: unknown): GenAiMessage[] {
+  if (!Array.isArray(messages)) return [];
+  return (messages as Array<Record<string, unknown>>).map((m) => {
+    if (m.role === 'tool') return { role: 'tool', parts: [{ type: 'tool_call_response', id: m.toolCallId ?? m.tool_call_id, response: m.content }] };
+    return { role: String(m.role ?? 'user'), parts: [...textParts(m.content), ...toolCallParts(m.toolCalls ?? m.tool_calls)] };
+  });
+}

@@ -7,6 +7,21 @@ import type { StreamAccumulator } from './stream.js';
  * return plain promises and their streams are async iterables.
  */
 
+/** Ends a stream's call once: with the accumulated attributes, failed on an error, marked aborted on an abort. */
+function streamFinisher<Chunk>(call: LlmCall, acc: StreamAccumulator<Chunk>): (complete: boolean, error?: unknown) => void {
+  return (complete, error) => {
+    if (call.ended) return;
+    let attrs = {};
+    try {
+      attrs = acc.finish(complete);
+    } catch {
+      // a malformed chunk must not keep the span open
+    }
+    if (error !== undefined && !isAbort(error)) call.fail(error, attrs);
+    else call.end(error !== undefined ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
+  };
+}
+
 const isAbort = (e: unknown) => e instanceof Error && (e.name === 'AbortError' || (e as { code?: unknown }).code === 'ABORT_ERR');
 
 /**
@@ -35,17 +50,7 @@ export async function observePromise<T>(promise: Promise<T>, call: LlmCall, onVa
  * stream's end, on a `break` or `return` (the source is closed as before), or on an error, re-thrown unchanged.
  */
 export function observeAsyncIterable<Chunk>(stream: AsyncIterable<Chunk>, call: LlmCall, acc: StreamAccumulator<Chunk>): AsyncGenerator<Chunk> {
-  const finish = (complete: boolean, error?: unknown) => {
-    if (call.ended) return;
-    let attrs = {};
-    try {
-      attrs = acc.finish(complete);
-    } catch {
-      // a malformed chunk must not keep the span open
-    }
-    if (error !== undefined && !isAbort(error)) call.fail(error, attrs);
-    else call.end(error !== undefined ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
-  };
+  const finish = streamFinisher(call, acc);
   return (async function* observed() {
     let complete = false;
     try {
@@ -74,17 +79,7 @@ export function observeAsyncIterable<Chunk>(stream: AsyncIterable<Chunk>, call: 
  * app cancels it (a `break` out of `for await`: the source is cancelled as before), or on an error, passed on.
  */
 export function observeReadableStream<Chunk>(source: ReadableStream<Chunk>, call: LlmCall, acc: StreamAccumulator<Chunk>): ReadableStream<Chunk> {
-  const finish = (complete: boolean, error?: unknown) => {
-    if (call.ended) return;
-    let attrs = {};
-    try {
-      attrs = acc.finish(complete);
-    } catch {
-      // a malformed chunk must not keep the span open
-    }
-    if (error !== undefined && !isAbort(error)) call.fail(error, attrs);
-    else call.end(error !== undefined ? { ...attrs, 'agentops.llm.stream.aborted': true } : attrs);
-  };
+  const finish = streamFinisher(call, acc);
   const reader = source.getReader();
   const observed = new ReadableStream<Chunk>(
     {
