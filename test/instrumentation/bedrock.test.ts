@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { BedrockInstrumentation } from '@agentops/instrumentation-bedrock';
 import { FAKE_ANSWER } from '@agentops/fake-llm';
-import { instrumentationSuite, json, load } from './harness.js';
+import { instrumentationSuite, json, load, withInstead } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the client's command types are generic */
 
@@ -173,16 +173,7 @@ describe('@aws-sdk/client-bedrock-runtime', () => {
   });
 
   it('content capture off: no prompt, no completion; tokens and cost stay', async () => {
-    const quiet = new BedrockInstrumentation({ captureContent: false });
-    quiet.setTracerProvider(tracing.provider);
-    instrumentation.unpatch(sdk);
-    quiet.patch(sdk);
-    try {
-      await client.send(new sdk.ConverseCommand({ modelId: CLAUDE, messages }));
-    } finally {
-      quiet.unpatch(sdk);
-      instrumentation.patch(sdk);
-    }
+    await withInstead(instrumentation, new BedrockInstrumentation({ captureContent: false }), tracing.provider, sdk, () => client.send(new sdk.ConverseCommand({ modelId: CLAUDE, messages })));
     const [span] = tracing.llmSpans();
     expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
     expect(span.attributes['gen_ai.output.messages']).toBeUndefined();

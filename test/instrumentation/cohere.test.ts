@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { CohereInstrumentation } from '@agentops/instrumentation-cohere';
 import { FAKE_ANSWER } from '@agentops/fake-llm';
-import { COHERE_VERSIONS, instrumentationSuite, json, load } from './harness.js';
+import { COHERE_VERSIONS, instrumentationSuite, json, load, withInstead } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the client's types differ across its major versions */
 
@@ -130,16 +130,7 @@ describe.each(COHERE_VERSIONS)('%s', (alias) => {
   });
 
   it('content capture off: no prompt, no completion; tokens and cost stay', async () => {
-    const quiet = new CohereInstrumentation({ captureContent: false });
-    quiet.setTracerProvider(tracing.provider);
-    instrumentation.unpatch(mod);
-    quiet.patch(mod);
-    try {
-      await client.chat({ model: MODEL, messages });
-    } finally {
-      quiet.unpatch(mod);
-      instrumentation.patch(mod);
-    }
+    await withInstead(instrumentation, new CohereInstrumentation({ captureContent: false }), tracing.provider, mod, () => client.chat({ model: MODEL, messages }));
     const [span] = tracing.llmSpans();
     expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
     expect(span.attributes['gen_ai.output.messages']).toBeUndefined();

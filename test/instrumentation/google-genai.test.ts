@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { GoogleGenAIInstrumentation } from '@agentops/instrumentation-google-genai';
 import { FAKE_ANSWER } from '@agentops/fake-llm';
-import { GOOGLE_GENAI_VERSIONS, instrumentationSuite, json, load } from './harness.js';
+import { GOOGLE_GENAI_VERSIONS, instrumentationSuite, json, load, withInstead } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the client's types differ across its major versions */
 
@@ -168,17 +168,9 @@ describe.each(GOOGLE_GENAI_VERSIONS)('%s', (alias) => {
   });
 
   it('content capture off: no prompt, no completion; tokens and cost stay', async () => {
-    const capturing = new GoogleGenAIInstrumentation({ captureContent: false });
-    capturing.setTracerProvider(tracing.provider);
-    const quiet = new mod.GoogleGenAI({ apiKey: 'fake-key', httpOptions: { baseUrl: suite.fake.geminiBaseURL } });
-    instrumentation.unpatch(mod);
-    capturing.patch(mod);
-    try {
-      await quiet.models.generateContent({ model: MODEL, contents: 'Weather in Paris?' });
-    } finally {
-      capturing.unpatch(mod);
-      instrumentation.patch(mod);
-    }
+    await withInstead(instrumentation, new GoogleGenAIInstrumentation({ captureContent: false }), tracing.provider, mod, () =>
+      ai.models.generateContent({ model: MODEL, contents: 'Weather in Paris?' }),
+    );
     const [span] = tracing.llmSpans();
     expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
     expect(span.attributes['gen_ai.output.messages']).toBeUndefined();

@@ -87,3 +87,25 @@ export function instrumentationSuite(instrumentation: { setTracerProvider(p: Tra
     },
   };
 }
+
+/**
+ * Runs `fn` with `quiet` (the same instrumentation made with other options) patched on `mod` in place of
+ * `instrumentation`, which is patched back after.
+ */
+export async function withInstead<M>(
+  instrumentation: { unpatch(m: M): void; patch(m: M): unknown },
+  quiet: { setTracerProvider(p: TracerProvider): void; unpatch(m: M): void; patch(m: M): unknown },
+  provider: TracerProvider,
+  mod: M,
+  fn: () => Promise<unknown>,
+): Promise<void> {
+  quiet.setTracerProvider(provider);
+  instrumentation.unpatch(mod);
+  quiet.patch(mod);
+  try {
+    await fn();
+  } finally {
+    quiet.unpatch(mod);
+    instrumentation.patch(mod);
+  }
+}

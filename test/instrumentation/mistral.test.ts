@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { MistralInstrumentation } from '@agentops/instrumentation-mistral';
 import { FAKE_ANSWER } from '@agentops/fake-llm';
-import { importModule, instrumentationSuite, json, MISTRAL_VERSIONS } from './harness.js';
+import { importModule, instrumentationSuite, json, MISTRAL_VERSIONS, withInstead } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the client's types differ across its major versions */
 
@@ -123,16 +123,7 @@ describe.each(MISTRAL_VERSIONS)('%s', (alias) => {
   });
 
   it('content capture off: no prompt, no completion; tokens and cost stay', async () => {
-    const quiet = new MistralInstrumentation({ captureContent: false });
-    quiet.setTracerProvider(tracing.provider);
-    instrumentation.unpatch(mod);
-    quiet.patch(mod);
-    try {
-      await client.chat.complete({ model: MODEL, messages: user });
-    } finally {
-      quiet.unpatch(mod);
-      instrumentation.patch(mod);
-    }
+    await withInstead(instrumentation, new MistralInstrumentation({ captureContent: false }), tracing.provider, mod, () => client.chat.complete({ model: MODEL, messages: user }));
     const [span] = tracing.llmSpans();
     expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
     expect(span.attributes['gen_ai.output.messages']).toBeUndefined();

@@ -160,15 +160,13 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
       }
       return;
     }
-    const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
-    if (kind !== undefined || attrs[GEN_AI_OPERATION_NAME] !== undefined) {
+    if ((kind !== undefined || attrs[GEN_AI_OPERATION_NAME] !== undefined) && attrs[ATTR_AGENT_ID] === undefined) {
       // Agents of other instrumentations (`invoke_agent`...) get an id, and events inside an agent belong to it
-      // (through GenAI spans that are no event themselves, such as an agent's step).
-      if (attrs[ATTR_AGENT_ID] === undefined) {
-        const inherited = parent?.attributes?.[ATTR_AGENT_ID];
-        if (inherited !== undefined) span.setAttribute(ATTR_AGENT_ID, inherited);
-        else if (kind === 'agent') span.setAttribute(ATTR_AGENT_ID, spanToUuid(span.spanContext().traceId, span.spanContext().spanId));
-      }
+      // (through GenAI spans that are no event themselves, such as an agent's step). HTTP and other spans: no lookup.
+      const parent = trace.getSpan(parentContext) as (ApiSpan & { attributes?: Attributes }) | undefined;
+      const inherited = parent?.attributes?.[ATTR_AGENT_ID];
+      if (inherited !== undefined) span.setAttribute(ATTR_AGENT_ID, inherited);
+      else if (kind === 'agent') span.setAttribute(ATTR_AGENT_ID, spanToUuid(span.spanContext().traceId, span.spanContext().spanId));
     }
     if (attrs[ATTR_SESSION_ID] === undefined && this.sessionHooks) {
       // Any instrumentation's span (a model call or not): tied to the session it runs in, even when it is not in
