@@ -72,7 +72,13 @@ export class MistralInstrumentation extends InstrumentationBase<MistralInstrumen
   private prototypes(exports: unknown): Partial<Record<'chat' | 'fim' | 'embeddings', Obj>> {
     const Mistral = ((exports as Obj | undefined)?.Mistral ?? ((exports as Obj | undefined)?.default as Obj | undefined)?.Mistral) as (new (o: Obj) => Obj) | undefined;
     if (typeof Mistral !== 'function') return {};
-    const probe = new Mistral({ apiKey: 'agentops-probe' });
+    let probe: Obj;
+    try {
+      probe = new Mistral({ apiKey: 'agentops-probe' });
+    } catch {
+      // a version whose client cannot be made this way is left unpatched, never broken
+      return {};
+    }
     const protoOf = (r: string) => {
       try {
         const resource = probe[r];
