@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as agentops from '@agentops/otel';
-import { Store } from '@agentops/server';
+import { SqliteStore } from '@agentops/server';
 import { eventually, startTestServer, type TestServer } from './helpers/server.js';
 
 const SHOTS = path.join(__dirname, '..', 'test-results', 'dashboard');
@@ -160,9 +160,9 @@ describe('the dashboard in headless Chromium', () => {
     await other.goto(server.url + '/');
     await other.evaluate('localStorage.clear()');
     await other.reload();
-    const store = new Store(server.db);
-    store.addApiKey(otherKey, 'other-project');
-    store.close();
+    const store = new SqliteStore(server.db);
+    await store.addApiKey(otherKey, 'other-project');
+    await store.close();
     await other.locator('input[name=apiKey]').fill(otherKey);
     await other.getByRole('button', { name: 'Sign in' }).click();
     await other.getByText('No sessions.').waitFor();
@@ -201,14 +201,14 @@ describe('the dashboard in headless Chromium', () => {
       action_type: `step-${i}`,
       ...extra,
     });
-    function write(sessionId: string, events: ReturnType<typeof ev>[], hostEnv: unknown = null) {
-      const store = new Store(server.db);
-      const project = store.projectForKey(server.apiKey)!;
-      store.write(project, {
+    async function write(sessionId: string, events: ReturnType<typeof ev>[], hostEnv: unknown = null) {
+      const store = new SqliteStore(server.db);
+      const project = (await store.projectForKey(server.apiKey))!;
+      await store.write(project, {
         sessions: [{ session_id: sessionId, init_timestamp: '2026-01-01T00:00:00.000Z', end_timestamp: '2026-01-01T01:00:00.000Z', end_state: 'Success', end_state_reason: null, tags: ['stored'], host_env: hostEnv as Record<string, unknown>, video: null }],
         events: events as never,
       });
-      store.close();
+      await store.close();
     }
     beforeAll(() => {
       page.on('pageerror', (e) => errors.push(e.message));
@@ -216,7 +216,7 @@ describe('the dashboard in headless Chromium', () => {
 
     it('a host environment nested 1,000 deep and params nested 1,000 deep render, depth-limited, without an error', async () => {
       const id = randomUUID();
-      write(id, [ev(id, 0, { params: deep(1000) })], deep(1000));
+      await write(id, [ev(id, 0, { params: deep(1000) })], deep(1000));
       await page.goto(`${server.url}/sessions/${id}`);
       await page.locator('.wf-row').first().waitFor();
       await page.locator('details.host > summary').click();
@@ -237,7 +237,7 @@ describe('the dashboard in headless Chromium', () => {
 
     it('a session of 130,000 events opens: the timeline draws only the rows in view, and scrolls to the last one', async () => {
       const id = randomUUID();
-      write(id, Array.from({ length: 130_000 }, (_, i) => ev(id, i)));
+      await write(id, Array.from({ length: 130_000 }, (_, i) => ev(id, i)));
       const t0 = Date.now();
       await page.goto(`${server.url}/sessions/${id}`);
       await page.locator('.wf-row').first().waitFor({ timeout: 60_000 });

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Store } from '@agentops/server';
+import { SqliteStore } from '@agentops/server';
 import { startTestServer } from './helpers/server.js';
 
 describe('secrets', () => {
@@ -68,9 +68,9 @@ describe('project isolation on every endpoint', () => {
   it("a key of project B sees and touches nothing of project A's", async () => {
     const server = await startTestServer({ project: 'A' });
     const keyB = randomUUID();
-    const seed = new Store(server.db);
-    seed.addApiKey(keyB, 'B');
-    seed.close();
+    const seed = new SqliteStore(server.db);
+    await seed.addApiKey(keyB, 'B');
+    await seed.close();
     const sessionA = randomUUID();
     const post = (url: string, body: unknown, headers: Record<string, string>) =>
       fetch(server.url + url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Store } from '@agentops/server';
+import { SqliteStore } from '@agentops/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -16,9 +16,9 @@ const KEY_B = randomUUID();
 beforeAll(async () => {
   one = await startTestServer({ project: 'project-a' });
   two = await startTestServer({ project: 'project-c' });
-  const store = new Store(one.db);
-  store.addApiKey(KEY_B, 'project-b');
-  store.close();
+  const store = new SqliteStore(one.db);
+  await store.addApiKey(KEY_B, 'project-b');
+  await store.close();
 });
 afterAll(async () => {
   await one.close();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Store } from '@agentops/server';
+import { SqliteStore } from '@agentops/server';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from './helpers/server.js';
 
@@ -10,8 +10,8 @@ describe('the session list with 10,000 sessions', () => {
   it('pages on the server, newest first, through every session exactly once, with per-session totals', async () => {
     const db = path.join(mkdtempSync(path.join(tmpdir(), 'agentops-scale-')), 'agentops.db');
     const key = randomUUID();
-    const seed = new Store(db);
-    const project = seed.addApiKey(key, 'scale');
+    const seed = new SqliteStore(db);
+    const project = await seed.addApiKey(key, 'scale');
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     // Four sessions share every second: a page edge often falls inside a group of equal timestamps.
     const sessions = Array.from({ length: 10_000 }, (_, i) => ({
@@ -36,8 +36,8 @@ describe('the session list with 10,000 sessions', () => {
       params: null,
       returns: null,
     }));
-    seed.write(project, { sessions, events });
-    seed.close();
+    await seed.write(project, { sessions, events });
+    await seed.close();
 
     const server = await startTestServer({ db, apiKey: key, project: 'scale' });
     try {

@@ -1,4 +1,4 @@
-import { LIMITS, type EventModel, type SessionModel } from '@agentops/model';
+import { isUuidString, LIMITS, type EventModel, type SessionModel } from '@agentops/model';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -7,12 +7,17 @@ import { HttpError, badRequest, notFound } from './errors.js';
 import { checkBatch } from './bounds.js';
 import { OtlpDecoder } from './otlp-decoder.js';
 import { agentBody, eventsBody, reauthorizeBody, sessionBody, tokenBody } from './schemas.js';
-import { Store } from './store.js';
+import { openStore, type Store } from './store/index.js';
 import { registerDashboard } from './dashboard.js';
 
 export interface ServerOptions {
-  /** SQLite file; created with its folder on first start. */
+  /**
+   * Where the data lives: a SQLite file (created with its folder on first start; one server per file), or a
+   * `postgres://user@host:port/db` URL (any number of servers may share it).
+   */
   db: string;
+  /** Called for each PostgreSQL migration this server applied at start. */
+  onMigration?: (name: string) => void;
   /** Largest request body, bytes (after gzip inflation for OTLP). Default 16 MiB. */
   bodyLimit?: number;
   /** Lifetime of JWTs, seconds. Default 24 h. */
@@ -28,8 +33,6 @@ export interface ServerOptions {
   /** Registers extra routes (the dashboard) on the app. */
   plugins?: Array<(app: FastifyInstance, ctx: { store: Store; auth: Auth }) => void | Promise<void>>;
 }
-
-const SQLITE_UNAVAILABLE = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
 
 type SessionBody = { session: Omit<SessionModel, 'end_state'> & { end_state?: SessionModel['end_state'] | 'Fail' } };
 
@@ -65,13 +68,13 @@ function shownPath(url: string): string {
 }
 
 /**
- * The AgentOps-compatible HTTP API (SPEC §4 and §5) on a SQLite store. Every error answer is JSON
- * `{path, message}` with a 4xx status (503 when the disk refuses writes); the server keeps serving.
+ * The AgentOps-compatible HTTP API (SPEC §4 and §5) on a store (SQLite or PostgreSQL). Every error answer is
+ * JSON `{path, message}` with a 4xx status (503 when the storage refuses or is down); the server keeps serving.
  */
 export async function buildApp(options: ServerOptions): Promise<{ app: FastifyInstance; store: Store; auth: Auth }> {
   const bodyLimit = options.bodyLimit ?? 16 * 1024 * 1024;
-  const store = new Store(options.db, { exclusive: true });
-  const auth = new Auth(store, options.jwtTtlSeconds ?? 24 * 3600);
+  const store = await openStore(options.db, { onMigration: options.onMigration });
+  const auth = await Auth.create(store, options.jwtTtlSeconds ?? 24 * 3600);
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
   const app = Fastify({
@@ -89,29 +92,30 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
   // Credentials are checked from the headers before a body is read (route config `auth`).
   app.addHook('onRequest', async (request) => {
     const mode = (request.routeOptions.config as { auth?: AuthMode } | undefined)?.auth;
-    if (mode === 'key') request.principal = { projectId: keyProject(request) };
+    if (mode === 'key') request.principal = { projectId: await keyProject(request) };
     else if (mode === 'session') request.principal = await sessionPrincipal(request);
     else if (mode === 'key-or-bearer') {
       request.principal =
-        request.headers['x-agentops-api-key'] !== undefined ? { projectId: keyProject(request) } : await auth.fromBearer(request.headers.authorization);
+        request.headers['x-agentops-api-key'] !== undefined ? { projectId: await keyProject(request) } : await auth.fromBearer(request.headers.authorization);
     }
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
 
-  app.setErrorHandler((error: FastifyError & { sqliteCode?: string; code?: string }, request, reply) => {
+  app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
     const path = shownPath(request.url);
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ path, message: error.message });
     if (error.validation) {
       return reply.code(400).send({ path, message: `Invalid body: ${error.message}` });
     }
-    if (error.code && SQLITE_UNAVAILABLE.has(error.code)) {
+    const unavailable = store.unavailableCode(error);
+    if (unavailable) {
       request.log.error(error);
       return reply
         .code(503)
         .header('retry-after', '5')
-        .send({ path, message: `Storage unavailable (${error.code}): ${error.message}. Retry later.` });
+        .send({ path, message: `Storage unavailable (${unavailable}): ${error.message}. Retry later.` });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
       return reply.code(413).send({ path, message: `Request body is too large (limit ${bodyLimit} bytes)` });
@@ -140,7 +144,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     if (url === '/v2/create_events' || url === '/v1/traces') latencies[latencyCount++ % latencies.length] = reply.elapsedTime;
   });
   app.get('/v2/server/metrics', async (request: FastifyRequest) => {
-    keyProject(request);
+    await keyProject(request);
     const n = Math.min(latencyCount, latencies.length);
     const sorted = Array.from(latencies.subarray(0, n)).sort((a, b) => a - b);
     const at = (q: number) => (n ? Math.round(sorted[Math.min(n - 1, Math.floor(q * n))] * 100) / 100 : null);
@@ -157,8 +161,8 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return p as Required<Principal>;
   };
 
-  const assertSessionFree = (projectId: string, sessionId: string) => {
-    const owner = store.sessionOwner(sessionId);
+  const assertSessionFree = async (projectId: string, sessionId: string) => {
+    const owner = await store.sessionOwner(sessionId);
     if (owner && owner !== projectId) throw notFound(`No session ${sessionId} in this project`);
   };
 
@@ -167,9 +171,9 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     const given = normalizeSession(request.body.session);
     const { sessions } = checkBatch({ sessions: [{ ...given, init_timestamp: given.init_timestamp ?? new Date().toISOString() }] }, { sessions: 'session' });
     const session = sessions[0];
-    assertSessionFree(projectId, session.session_id);
+    await assertSessionFree(projectId, session.session_id);
     // create_session of a known id is a join (an inherited session): it adds tags, never removes them.
-    store.write(projectId, { sessions: [session] }, { joinTags: true });
+    await store.write(projectId, { sessions: [session] }, { joinTags: true });
     return {
       status: 'Success',
       jwt: await auth.sessionToken(projectId, session.session_id, String(request.headers['x-agentops-api-key'])),
@@ -182,13 +186,13 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     const p = request.principal as Required<Principal>;
     const session = checkBatch({ sessions: [normalizeSession(request.body.session)] }, { sessions: 'session' }).sessions[0];
     if (session.session_id !== p.sessionId) throw notFound(`No session ${session.session_id} for this token`);
-    store.write(p.projectId, { sessions: [session] });
-    return { status: 'success', token_cost: store.stats(p.projectId, p.sessionId)!.cost };
+    await store.write(p.projectId, { sessions: [session] });
+    return { status: 'success', token_cost: (await store.stats(p.projectId, p.sessionId))!.cost };
   });
 
   app.post('/v2/create_events', { schema: { body: eventsBody }, config: { auth: 'session' } }, async (request: FastifyRequest<{ Body: { events: EventModel[] } }>) => {
     const p = request.principal as Required<Principal>;
-    if (!store.getSession(p.projectId, p.sessionId)) throw notFound(`No session ${p.sessionId} in this project`);
+    if (!(await store.getSession(p.projectId, p.sessionId))) throw notFound(`No session ${p.sessionId} in this project`);
     const named = request.body.events.map((e) => {
       if (e.session_id && e.session_id.toLowerCase() !== p.sessionId) {
         throw badRequest(`Event ${e.id} names session ${e.session_id}, but the token is for session ${p.sessionId}`);
@@ -196,25 +200,26 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
       return { ...e, session_id: p.sessionId } as EventModel;
     });
     const { events } = checkBatch({ events: named });
-    const inserted = store.write(p.projectId, { events });
+    const inserted = await store.write(p.projectId, { events });
     return { status: 'Success', received: events.length, inserted };
   });
 
   app.post('/v2/create_agent', { schema: { body: agentBody }, config: { auth: 'session' } }, async (request: FastifyRequest<{ Body: { id: string; name: string } }>) => {
     const p = request.principal as Required<Principal>;
-    store.write(p.projectId, { agents: [{ id: request.body.id, name: request.body.name, session_id: p.sessionId }] });
+    const { agents } = checkBatch({ agents: [{ id: request.body.id, name: request.body.name, session_id: p.sessionId }] });
+    await store.write(p.projectId, { agents });
     return { status: 'Success' };
   });
 
   app.post('/v2/reauthorize_jwt', { schema: { body: reauthorizeBody }, config: { auth: 'key' } }, async (request: FastifyRequest<{ Body: { session_id: string } }>) => {
     const projectId = request.principal!.projectId;
     const id = request.body.session_id.toLowerCase();
-    if (!store.getSession(projectId, id)) throw notFound(`No session ${id} in this project`);
+    if (!(await store.getSession(projectId, id))) throw notFound(`No session ${id} in this project`);
     return { status: 'Success', jwt: await auth.sessionToken(projectId, id, String(request.headers['x-agentops-api-key'])) };
   });
 
   app.get('/v2/sessions', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) => {
-    const projectId = keyProject(request);
+    const projectId = await keyProject(request);
     const q = request.query;
     const limit = q.limit === undefined ? 50 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('limit must be a whole number from 1 to 1000');
@@ -225,40 +230,46 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     if (q.end_state !== undefined && !states.includes(q.end_state)) throw badRequest(`end_state must be one of ${states.join(', ')}`);
     const iso = (v?: string) => (v === undefined ? undefined : new Date(v).toISOString());
     if (q.before_id !== undefined && q.before === undefined) throw badRequest('before_id goes with before');
+    if (q.before_id !== undefined && !isUuidString(q.before_id)) throw badRequest('before_id must be a session id (a UUID)');
+    // Tags never hold U+0000 (the ingest bounds refuse it): such a filter is a malformed query, not a miss.
+    if (q.tag?.includes('\u0000')) throw badRequest('tag must not contain the character U+0000');
     return {
-      sessions: store.listSessions(projectId, { tag: q.tag, endState: q.end_state, limit, before: iso(q.before), beforeId: q.before_id?.toLowerCase(), after: iso(q.after) }),
+      sessions: await store.listSessions(projectId, { tag: q.tag, endState: q.end_state, limit, before: iso(q.before), beforeId: q.before_id?.toLowerCase(), after: iso(q.after) }),
     };
   });
 
-  const sessionParam = (request: FastifyRequest<{ Params: { id: string } }>) => {
+  /** The session of a `/v2/sessions/:id/…` route: ids are UUIDs, anything else names no session. */
+  const sessionParam = async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const id = request.params.id.toLowerCase();
-    return { projectId: keyProject(request), id };
+    const projectId = await keyProject(request);
+    if (!isUuidString(id)) throw notFound(`No session ${request.params.id.slice(0, 64)} in this project`);
+    return { projectId, id };
   };
 
   app.get('/v2/sessions/:id/stats', async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    const { projectId, id } = sessionParam(request);
-    const stats = store.stats(projectId, id);
+    const { projectId, id } = await sessionParam(request);
+    const stats = await store.stats(projectId, id);
     if (!stats) throw notFound(`No session ${id} in this project`);
     return stats;
   });
 
   app.get('/v2/sessions/:id/export', async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-    const { projectId, id } = sessionParam(request);
-    const chunks = store.exportSessionJson(projectId, id);
+    const { projectId, id } = await sessionParam(request);
+    const chunks = await store.exportSessionJson(projectId, id);
     if (!chunks) throw notFound(`No session ${id} in this project`);
     // Streamed page by page: a session of any size is exported in bounded memory.
     return reply.type('application/json; charset=utf-8').send(Readable.from(chunks));
   });
 
   app.get('/v2/overview', async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) => {
-    const projectId = keyProject(request);
+    const projectId = await keyProject(request);
     const days = request.query.days === undefined ? 30 : Number(request.query.days);
     if (!Number.isInteger(days) || days < 1 || days > 366) throw badRequest('days must be a whole number from 1 to 366');
     return store.overview(projectId, new Date(Date.now() - (days - 1) * 86_400_000));
   });
 
   app.post('/v3/auth/token', { schema: { body: tokenBody }, bodyLimit: 4096 }, async (request: FastifyRequest<{ Body: { api_key: string } }>) => {
-    const projectId = auth.projectFromKey(request.body.api_key);
+    const projectId = await auth.projectFromKey(request.body.api_key);
     return { token: await auth.projectToken(projectId, request.body.api_key), project_id: projectId };
   });
 
@@ -280,10 +291,10 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
       for (const id of touched) {
         // A session token writes only into its own session.
         if (principal.sessionId && id !== principal.sessionId) throw notFound(`No session ${id} for this token (it is scoped to session ${principal.sessionId})`);
-        assertSessionFree(projectId, id);
+        await assertSessionFree(projectId, id);
       }
       // Spans add tags, never remove them: a span of a joining process or one without tags says nothing of the rest.
-      store.write(projectId, batch, { joinTags: true });
+      await store.write(projectId, batch, { joinTags: true });
       reply.header('content-type', 'application/json');
       return { partialSuccess: {} };
     });
@@ -293,7 +304,7 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
   for (const plugin of options.plugins ?? []) await plugin(app, { store, auth });
   app.addHook('onClose', async () => {
     await decoder.close();
-    store.close();
+    await store.close();
   });
   return { app, store, auth };
 }

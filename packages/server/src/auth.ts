@@ -1,7 +1,7 @@
 import { isUuid } from '@agentops/model';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { badRequest, HttpError, unauthorized } from './errors.js';
-import { hashApiKey, type Store } from './store.js';
+import { hashApiKey, type Store } from './store/index.js';
 
 /** What a request is allowed to touch. */
 export interface Principal {
@@ -15,20 +15,22 @@ export interface Principal {
  * A session JWT is scoped to one session; a project token (`/v3/auth/token`) to one project's OTLP ingest.
  */
 export class Auth {
-  private readonly secret: Uint8Array;
-
-  constructor(
+  private constructor(
     private readonly store: Store,
     private readonly ttlSeconds: number,
-  ) {
-    this.secret = store.jwtSecret();
+    private readonly secret: Uint8Array,
+  ) {}
+
+  /** Auth on a store: the secret is read from it (made there the first time), shared by every replica. */
+  static async create(store: Store, ttlSeconds: number): Promise<Auth> {
+    return new Auth(store, ttlSeconds, await store.jwtSecret());
   }
 
   /** The project of the API key in `X-Agentops-Api-Key`; 401 if missing or unknown, 400 if malformed. */
-  projectFromKey(key: string | string[] | undefined): string {
+  async projectFromKey(key: string | string[] | undefined): Promise<string> {
     if (key === undefined || key === '') throw unauthorized('Missing API key (X-Agentops-Api-Key header)');
     if (typeof key !== 'string' || !isUuid(key)) throw badRequest('Invalid API key format');
-    const project = this.store.projectForKey(key);
+    const project = await this.store.projectForKey(key);
     if (!project) throw unauthorized('Unknown API key');
     return project;
   }
@@ -60,7 +62,7 @@ export class Auth {
     try {
       const { payload } = await jwtVerify(m[1], this.secret, { algorithms: ['HS256'] });
       if (typeof payload.project_id !== 'string' || typeof payload.kh !== 'string') throw unauthorized('Invalid token');
-      if (!this.store.keyHashBelongs(payload.kh, payload.project_id)) throw unauthorized('Revoked token: its API key or project was deleted');
+      if (!(await this.store.keyHashBelongs(payload.kh, payload.project_id))) throw unauthorized('Revoked token: its API key or project was deleted');
       return { projectId: payload.project_id, sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined };
     } catch (e) {
       if (e instanceof HttpError) throw e;

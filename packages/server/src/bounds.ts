@@ -22,6 +22,17 @@ export interface Batch {
   agents?: AgentModel[];
 }
 
+/**
+ * U+0000 in a value stored as a column of its own (ids, names, tags, reasons): PostgreSQL text cannot hold it,
+ * so every store refuses it alike. Inside event data it is kept (escaped in the event's JSON).
+ */
+function noNul(values: Record<string, unknown>, at: string): void {
+  for (const [field, v] of Object.entries(values)) {
+    const bad = typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) && v.some((t) => typeof t === 'string' && t.includes('\u0000'));
+    if (bad) throw new HttpError(400, `${at}.${field} must not contain the character U+0000`);
+  }
+}
+
 const fail = (v: Violation) => new HttpError(v.tooLarge ? 413 : 400, `${v.field} ${v.message}`);
 
 function timestamp(v: unknown, field: string, required: boolean): string | null {
@@ -58,6 +69,7 @@ export function checkBatch(batch: Batch, what: { sessions?: string; events?: str
     const out = { ...s, session_id: sessionId(s.session_id, `${at}.session_id`), init_timestamp: init as string, end_timestamp: end };
     const v = sessionViolation(out, at);
     if (v) throw fail(v);
+    noNul({ end_state_reason: out.end_state_reason, video: out.video, tags: out.tags }, at);
     return out;
   });
   const normalized = events.map((e, i) => {
@@ -79,6 +91,7 @@ export function checkBatch(batch: Batch, what: { sessions?: string; events?: str
     }
     const v = eventViolation(event, at, json);
     if (v) throw fail(v);
+    noNul({ id: event.id, agent_id: event.agent_id, model: event.event_type === 'llms' ? event.model : undefined }, at);
     // Serialised once: the store writes this text.
     eventJson.set(event, json);
     return event;
@@ -87,6 +100,7 @@ export function checkBatch(batch: Batch, what: { sessions?: string; events?: str
     const at = `agents[${i}]`;
     if (typeof a.id !== 'string' || a.id.length === 0 || a.id.length > LIMITS.idChars) throw new HttpError(400, `${at}.id must be 1 to ${LIMITS.idChars} characters`);
     if (typeof a.name !== 'string' || a.name.length > LIMITS.nameChars) throw new HttpError(400, `${at}.name must be at most ${LIMITS.nameChars} characters`);
+    noNul({ id: a.id, name: a.name }, at);
     return { ...a, session_id: sessionId(a.session_id, `${at}.session_id`) };
   });
   return { sessions, events: normalized, agents };

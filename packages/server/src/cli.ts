@@ -6,7 +6,8 @@ import { startServer } from './start.js';
 const USAGE = `Usage: agentops-server [--port N] [--host 127.0.0.1] [--db FILE] [--api-key UUID[=PROJECT]]... [--body-limit BYTES] [--jwt-ttl SECONDS]
   --port       default 8710; 0 picks any free port
   --host       default 127.0.0.1
-  --db         SQLite file, default .agentops/agentops.db
+  --db         a SQLite file (default .agentops/agentops.db; one server per file), or a PostgreSQL URL
+               postgres://user:password@host:5432/db (any number of replicas); default $AGENTOPS_DATABASE_URL
   --api-key    register an API key (a UUID) for a project (default project "default"); repeatable
   --body-limit largest request body in bytes, default 16777216
   --jwt-ttl    lifetime of session tokens in seconds, default 86400`;
@@ -57,7 +58,8 @@ try {
   const server = await startServer({
     host: args.host ?? '127.0.0.1',
     port,
-    db: args.db ?? '.agentops/agentops.db',
+    db: args.db ?? (process.env.AGENTOPS_DATABASE_URL || '.agentops/agentops.db'),
+    onMigration: (name) => process.stdout.write(`Applied migration ${name}\n`),
     apiKeys,
     bodyLimit: int(args['body-limit'], '--body-limit', 16 * 1024 * 1024, 1),
     jwtTtlSeconds: int(args['jwt-ttl'], '--jwt-ttl', 86400, 1),

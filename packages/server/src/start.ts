@@ -20,14 +20,19 @@ export interface StartedServer {
 /** Starts the server; resolves once it listens. */
 export async function startServer(options: StartOptions): Promise<StartedServer> {
   const { app, store } = await buildApp(options);
-  for (const spec of options.apiKeys ?? []) {
-    const [key, project = 'default'] = spec.split('=');
-    store.addApiKey(key, project);
-  }
   let createdApiKey: string | undefined;
-  if (store.projectCount() === 0) {
-    createdApiKey = randomUUID();
-    store.addApiKey(createdApiKey, 'default');
+  try {
+    for (const spec of options.apiKeys ?? []) {
+      const [key, project = 'default'] = spec.split('=');
+      await store.addApiKey(key, project);
+    }
+    if ((await store.projectCount()) === 0) {
+      createdApiKey = randomUUID();
+      await store.addApiKey(createdApiKey, 'default');
+    }
+  } catch (e) {
+    await app.close();
+    throw e;
   }
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 8710 });

@@ -6,22 +6,11 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import type { Store } from '../src/store.js';
+import { PostgresStore, SqliteStore, type Store } from '../src/store/index.js';
+import { freshDatabase, STORES } from '../../../test/helpers/postgres.js';
 
-let app: FastifyInstance;
-let store: Store;
 const KEY = randomUUID();
-let jwt: string;
 const SESSION = randomUUID();
-
-beforeAll(async () => {
-  ({ app, store } = await buildApp({ db: path.join(mkdtempSync(path.join(tmpdir(), 'agentops-fuzz-')), 'fuzz.db'), bodyLimit: 256 * 1024 }));
-  store.addApiKey(KEY, 'fuzz');
-  jwt = (
-    await app.inject({ method: 'POST', url: '/v2/create_session', headers: { 'x-agentops-api-key': KEY }, payload: { session: { session_id: SESSION } } })
-  ).json().jwt;
-});
-afterAll(() => app.close());
 
 const SQLISH = fc.constantFrom("'; DROP TABLE events; --", '" OR 1=1 --', 'Robert\'); DELETE FROM sessions;--', '\u0000', '\ud800', '💥'.repeat(50));
 const hostileString = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), SQLISH, fc.string({ minLength: 1000, maxLength: 5000 }));
@@ -72,20 +61,6 @@ const body = (plausible: fc.Arbitrary<unknown>) =>
   );
 
 const headers = fc.constantFrom('key', 'jwt', 'bad-key', 'none', 'garbage-jwt');
-function auth(kind: string): Record<string, string> {
-  switch (kind) {
-    case 'key':
-      return { 'x-agentops-api-key': KEY };
-    case 'jwt':
-      return { authorization: `Bearer ${jwt}` };
-    case 'bad-key':
-      return { 'x-agentops-api-key': "' OR 1=1 --" };
-    case 'garbage-jwt':
-      return { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJwcm9qZWN0X2lkIjoieCJ9.' };
-    default:
-      return {};
-  }
-}
 
 const ENDPOINTS: Array<[string, fc.Arbitrary<unknown>, string?]> = [
   ['/v2/create_session', fc.record({ session: sessionLike })],
@@ -98,7 +73,65 @@ const ENDPOINTS: Array<[string, fc.Arbitrary<unknown>, string?]> = [
   ['/v1/traces', fc.record({ resourceSpans: hostile }), 'application/x-protobuf'],
 ];
 
-describe('thousands of malformed and hostile bodies at every endpoint', () => {
+/** The rows every store must never leave behind: events without their session, data that is not JSON. */
+async function consistency(store: Store): Promise<{ orphans: number; badJson: number; tables: number }> {
+  const orphanSql = 'SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.project_id = e.project_id AND s.session_id = e.session_id)';
+  const bad = (rows: Iterable<{ data: string }>) => {
+    let n = 0;
+    for (const r of rows) {
+      try {
+        JSON.parse(r.data);
+      } catch {
+        n++;
+      }
+    }
+    return n;
+  };
+  if (store instanceof SqliteStore) {
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    return {
+      orphans: (store.db.prepare(orphanSql).get() as { n: number }).n,
+      badJson: bad(store.db.prepare('SELECT data FROM events').iterate() as Iterable<{ data: string }>),
+      tables: store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'sessions')").all().length,
+    };
+  }
+  const pool = (store as PostgresStore).pool;
+  return {
+    orphans: Number((await pool.query(orphanSql)).rows[0].n),
+    badJson: bad((await pool.query('SELECT data FROM events')).rows),
+    tables: Number((await pool.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name IN ('events', 'sessions')")).rows[0].n),
+  };
+}
+
+describe.each(STORES)('%s store: thousands of malformed and hostile bodies at every endpoint', (kind) => {
+  let app: FastifyInstance;
+  let store: Store;
+  let jwt: string;
+  beforeAll(async () => {
+    const db = kind === 'sqlite' ? path.join(mkdtempSync(path.join(tmpdir(), 'agentops-fuzz-')), 'fuzz.db') : await freshDatabase();
+    ({ app, store } = await buildApp({ db, bodyLimit: 256 * 1024 }));
+    await store.addApiKey(KEY, 'fuzz');
+    jwt = (
+      await app.inject({ method: 'POST', url: '/v2/create_session', headers: { 'x-agentops-api-key': KEY }, payload: { session: { session_id: SESSION } } })
+    ).json().jwt;
+  });
+  afterAll(() => app.close());
+
+  function auth(kind: string): Record<string, string> {
+    switch (kind) {
+      case 'key':
+        return { 'x-agentops-api-key': KEY };
+      case 'jwt':
+        return { authorization: `Bearer ${jwt}` };
+      case 'bad-key':
+        return { 'x-agentops-api-key': "' OR 1=1 --" };
+      case 'garbage-jwt':
+        return { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJwcm9qZWN0X2lkIjoieCJ9.' };
+      default:
+        return {};
+    }
+  }
+
   it.each(ENDPOINTS)('%s: only 2xx or a 4xx with a clear {path, message}; never a 5xx', async (url, plausible, contentType = 'application/json') => {
     await fc.assert(
       fc.asyncProperty(body(plausible), headers, async (payload, kind) => {
@@ -137,11 +170,7 @@ describe('thousands of malformed and hostile bodies at every endpoint', () => {
   });
 
   it('the store is consistent afterwards and still serves', async () => {
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const orphans = store.db.prepare('SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.project_id = e.project_id AND s.session_id = e.session_id)').get() as { n: number };
-    expect(orphans.n).toBe(0);
-    for (const row of store.db.prepare('SELECT data FROM events').iterate() as Iterable<{ data: string }>) expect(() => JSON.parse(row.data)).not.toThrow();
-    expect(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'sessions')").all()).toHaveLength(2);
+    expect(await consistency(store)).toEqual({ orphans: 0, badJson: 0, tables: 2 });
     const res = await app.inject({ method: 'GET', url: `/v2/sessions/${SESSION}/stats`, headers: { 'x-agentops-api-key': KEY } });
     expect(res.statusCode).toBe(200);
   });

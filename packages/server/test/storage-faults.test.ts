@@ -5,17 +5,19 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import type { Store } from '../src/store.js';
+import type { SqliteStore } from '../src/store/index.js';
 
 let app: FastifyInstance;
-let store: Store;
+let store: SqliteStore;
 const KEY = randomUUID();
 const SESSION = randomUUID();
 let jwt: string;
 
 beforeAll(async () => {
-  ({ app, store } = await buildApp({ db: path.join(mkdtempSync(path.join(tmpdir(), 'agentops-disk-')), 'disk.db') }));
-  store.addApiKey(KEY, 'disk');
+  const built = await buildApp({ db: path.join(mkdtempSync(path.join(tmpdir(), 'agentops-disk-')), 'disk.db') });
+  app = built.app;
+  store = built.store as SqliteStore;
+  await store.addApiKey(KEY, 'disk');
   jwt = (await app.inject({ method: 'POST', url: '/v2/create_session', headers: { 'x-agentops-api-key': KEY }, payload: { session: { session_id: SESSION } } })).json().jwt;
 });
 afterAll(() => app.close());

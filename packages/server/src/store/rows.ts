@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { EVENT_TYPES, formatCost, type EndState, type EventModel, type EventType, type SessionModel, type SessionStats } from '@agentops/model';
+import { eventJson } from '../bounds.js';
+import type { Overview, SessionListItem, StoredSession } from './store.js';
+
+/** The hash an API key is stored and looked up by (keys are case-insensitive UUIDs). */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key.toLowerCase()).digest('hex');
+}
+
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null);
+const real = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The values of a session upsert, the same for every store (the merge rule itself is each store's SQL). */
+export function sessionParams(projectId: string, s: SessionModel, mergeTags: boolean) {
+  const ended = s.end_timestamp != null;
+  return {
+    project_id: projectId,
+    session_id: s.session_id,
+    init_timestamp: s.init_timestamp ?? null,
+    now: new Date().toISOString(),
+    end_timestamp: s.end_timestamp ?? null,
+    // A session without an end is running, whatever end state a client sent with it.
+    end_state: ended ? (s.end_state ?? 'Indeterminate') : null,
+    end_state_reason: ended ? (s.end_state_reason ?? null) : null,
+    tags: s.tags ?? [],
+    host_env: s.host_env ? JSON.stringify(s.host_env) : null,
+    video: s.video ?? null,
+    is_inherited: s.inherited === true,
+    has_tags: Array.isArray(s.tags),
+    merge_tags: mergeTags || s.inherited === true,
+  };
+}
+
+/** An event's stored columns (after the project): id, session, type, times, agent, model, cost, tokens, JSON. */
+export function eventColumns(e: EventModel) {
+  const llm = e.event_type === 'llms' ? e : undefined;
+  return [
+    e.id,
+    e.session_id,
+    e.event_type,
+    e.init_timestamp,
+    e.end_timestamp,
+    e.agent_id ?? null,
+    llm?.model ?? null,
+    real(llm?.cost),
+    int(llm?.prompt_tokens),
+    int(llm?.completion_tokens),
+    int(llm?.cache_read_tokens),
+    int(llm?.reasoning_tokens),
+    eventJson.get(e) ?? JSON.stringify(e),
+  ] as const;
+}
+export type EventColumns = ReturnType<typeof eventColumns>;
+
+/** Per-session totals kept on the session row, so stats and lists never scan a session's events. */
+export interface SessionTotals {
+  events: number;
+  llms: number;
+  unpriced: number;
+  actions: number;
+  tools: number;
+  errors: number;
+  cost: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cache_read_tokens: number;
+  reasoning_tokens: number;
+}
+export const TOTAL_COLUMNS = ['events', 'llms', 'unpriced', 'actions', 'tools', 'errors', 'cost', 'prompt_tokens', 'completion_tokens', 'cache_read_tokens', 'reasoning_tokens'] as const;
+
+/** LLM usage per project, UTC day and model, so the overview reads days × models rows, not events. */
+export interface DayUsage {
+  day: string;
+  /** '' for an LLM event without a model (a key column cannot be null). */
+  model: string;
+  calls: number;
+  unpriced: number;
+  cost: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+const zeroTotals = (): SessionTotals => ({ events: 0, llms: 0, unpriced: 0, actions: 0, tools: 0, errors: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0, cache_read_tokens: 0, reasoning_tokens: 0 });
+
+/**
+ * What the events a write inserted add to the totals: per session (sorted by id) and per day and model
+ * (sorted), so that every transaction takes its row locks in one order and concurrent writers never deadlock.
+ */
+export function usageOf(inserted: Iterable<EventColumns>): { sessions: Array<[string, SessionTotals]>; days: DayUsage[] } {
+  const sessions = new Map<string, SessionTotals>();
+  const days = new Map<string, DayUsage>();
+  for (const [, sessionId, type, init, , , model, cost, prompt, completion, cacheRead, reasoning] of inserted) {
+    let t = sessions.get(sessionId);
+    if (!t) sessions.set(sessionId, (t = zeroTotals()));
+    t.events++;
+    if (type === 'llms') t.llms++;
+    else if (type === 'actions') t.actions++;
+    else if (type === 'tools') t.tools++;
+    else if (type === 'errors') t.errors++;
+    if (type !== 'llms') continue;
+    if (cost === null) t.unpriced++;
+    t.cost += cost ?? 0;
+    t.prompt_tokens += prompt ?? 0;
+    t.completion_tokens += completion ?? 0;
+    t.cache_read_tokens += cacheRead ?? 0;
+    t.reasoning_tokens += reasoning ?? 0;
+    const day = init.slice(0, 10);
+    const key = `${day}\u0000${model ?? ''}`;
+    let d = days.get(key);
+    if (!d) days.set(key, (d = { day, model: model ?? '', calls: 0, unpriced: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0 }));
+    d.calls++;
+    if (cost === null) d.unpriced++;
+    d.cost += cost ?? 0;
+    d.prompt_tokens += prompt ?? 0;
+    d.completion_tokens += completion ?? 0;
+  }
+  const byKey = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return { sessions: [...sessions].sort(byKey), days: [...days].sort(byKey).map(([, d]) => d) };
+}
+
+/** Events sorted by (session, id), the first of each key kept: the insert order that avoids deadlocks. */
+export function sortedEventColumns(events: readonly EventModel[]): EventColumns[] {
+  const seen = new Map<string, EventColumns>();
+  for (const e of events) {
+    const key = `${e.session_id}\u0000${e.id}`;
+    if (!seen.has(key)) seen.set(key, eventColumns(e));
+  }
+  return [...seen].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, c]) => c);
+}
+
+/** The session ids a batch touches, sorted (the lock order), with each one's earliest event start. */
+export function touchedSessions(sessions: readonly SessionModel[], events: readonly EventModel[]): Array<{ id: string; firstEvent?: string }> {
+  const first = new Map<string, string | undefined>();
+  for (const s of sessions) if (!first.has(s.session_id)) first.set(s.session_id, undefined);
+  for (const e of events) {
+    const t = first.get(e.session_id);
+    if (t === undefined || e.init_timestamp < t) first.set(e.session_id, e.init_timestamp);
+  }
+  return [...first].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([id, firstEvent]) => ({ id, firstEvent }));
+}
+
+/** A stored session row (either store) as the API shows it. */
+export function rowToSession(row: Record<string, unknown>): StoredSession {
+  const tags = row.tags;
+  return {
+    project_id: String(row.project_id),
+    session_id: String(row.session_id),
+    init_timestamp: String(row.init_timestamp),
+    end_timestamp: (row.end_timestamp as string | null) ?? null,
+    // Without an end it is running, whatever end state was stored with it.
+    end_state: row.end_timestamp ? ((row.end_state as EndState | null) ?? null) : null,
+    end_state_reason: row.end_timestamp ? ((row.end_state_reason as string | null) ?? null) : null,
+    tags: Array.isArray(tags) ? (tags as string[]) : (JSON.parse(String(tags ?? '[]')) as string[]),
+    host_env: row.host_env ? (JSON.parse(String(row.host_env)) as Record<string, unknown>) : null,
+    video: (row.video as string | null) ?? null,
+  };
+}
+
+const num = (row: Record<string, unknown>, k: string) => Number(row[k] ?? 0);
+
+/** A session's stats from its row's totals. */
+export function statsFromRow(row: Record<string, unknown>): SessionStats {
+  const session = rowToSession(row);
+  const duration =
+    session.end_timestamp && session.init_timestamp ? Math.max(0, Date.parse(session.end_timestamp) - Date.parse(session.init_timestamp)) : null;
+  return {
+    session_id: session.session_id,
+    cost: formatCost(num(row, 'cost')),
+    events: num(row, 'events'),
+    prompt_tokens: num(row, 'prompt_tokens'),
+    completion_tokens: num(row, 'completion_tokens'),
+    cache_read_tokens: num(row, 'cache_read_tokens'),
+    reasoning_tokens: num(row, 'reasoning_tokens'),
+    total_tokens: num(row, 'prompt_tokens') + num(row, 'completion_tokens'),
+    errors: num(row, 'errors'),
+    event_counts: { llms: num(row, 'llms'), actions: num(row, 'actions'), tools: num(row, 'tools'), errors: num(row, 'errors') },
+    duration_ms: duration,
+    end_state: session.end_state ?? null,
+    unpriced_llm_calls: num(row, 'unpriced'),
+  };
+}
+
+export function listItemFromRow(row: Record<string, unknown>): SessionListItem {
+  const s = rowToSession(row);
+  return {
+    session_id: s.session_id,
+    init_timestamp: s.init_timestamp,
+    end_timestamp: s.end_timestamp ?? null,
+    end_state: s.end_state ?? null,
+    end_state_reason: s.end_state_reason ?? null,
+    tags: s.tags,
+    cost: formatCost(num(row, 'cost')),
+    events: num(row, 'events'),
+    llm_calls: num(row, 'llms'),
+    unpriced_llm_calls: num(row, 'unpriced'),
+    errors: num(row, 'errors'),
+    total_tokens: num(row, 'prompt_tokens') + num(row, 'completion_tokens'),
+  };
+}
+
+/** The first day (UTC midnight) of an overview that starts at `since`. */
+export const overviewFrom = (since: Date) => since.toISOString().slice(0, 10);
+
+/** The overview from per-day rows (any subset of days) and per-model rows: every day of the range is listed. */
+export function overviewOf(from: string, dayRows: Array<Record<string, unknown>>, sessionDays: Array<Record<string, unknown>>, modelRows: Array<Record<string, unknown>>): Overview {
+  const byDay = new Map(dayRows.map((r) => [String(r.day), r]));
+  const sessions = new Map(sessionDays.map((r) => [String(r.day), Number(r.n)]));
+  const days: Overview['days'] = [];
+  for (let t = Date.parse(from); t <= Date.now(); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    const r = byDay.get(day) ?? {};
+    days.push({
+      day,
+      cost: num(r, 'cost'),
+      prompt_tokens: num(r, 'prompt_tokens'),
+      completion_tokens: num(r, 'completion_tokens'),
+      llm_calls: num(r, 'calls'),
+      unpriced_llm_calls: num(r, 'unpriced'),
+      sessions: sessions.get(day) ?? 0,
+    });
+  }
+  const models = modelRows.map((r) => ({
+    model: r.model === '' || r.model == null ? null : String(r.model),
+    calls: num(r, 'calls'),
+    unpriced_llm_calls: num(r, 'unpriced'),
+    cost: num(r, 'cost'),
+    prompt_tokens: num(r, 'prompt_tokens'),
+    completion_tokens: num(r, 'completion_tokens'),
+  }));
+  return { days, models };
+}
+
+/** Events per page of an export: at most this many times the 1 MiB an event may hold in memory at once. */
+export const EXPORT_PAGE = 256;
+
+/**
+ * The export's JSON text: the head, then each type's events page by page through `page` (keyset on time and
+ * id), so a session of any size goes out in bounded memory.
+ */
+export async function* exportChunks(
+  head: { session: StoredSession; stats: SessionStats; agents: unknown[] },
+  page: (type: EventType, afterTime: string, afterId: string, limit: number) => Promise<Array<{ data: string; init_timestamp: string; id: string }>>,
+): AsyncIterable<string> {
+  yield `{"session":${JSON.stringify(head.session)},"stats":${JSON.stringify(head.stats)},"agents":${JSON.stringify(head.agents)}`;
+  for (const type of EVENT_TYPES) {
+    yield `,${JSON.stringify(type)}:[`;
+    let first = true;
+    let cursor = { t: '', id: '' };
+    for (;;) {
+      const rows = await page(type, cursor.t, cursor.id, EXPORT_PAGE);
+      if (rows.length === 0) break;
+      yield (first ? '' : ',') + rows.map((r) => r.data).join(',');
+      first = false;
+      const last = rows[rows.length - 1];
+      cursor = { t: last.init_timestamp, id: last.id };
+      if (rows.length < EXPORT_PAGE) break;
+    }
+    yield ']';
+  }
+  yield '}';
+}
