@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exited, spawnServer } from './helpers/server-process.js';
+import { freshDatabase, STORES } from './helpers/postgres.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -15,10 +16,10 @@ const freePort = () =>
     });
   });
 
-describe('the server killed with SIGKILL mid-ingest and restarted', () => {
+describe.each(STORES)('the server on the %s store killed with SIGKILL mid-ingest and restarted', (kind) => {
   it('loses nothing it acknowledged; the SDK resends the rest; nothing is counted twice', async () => {
     const key = randomUUID();
-    const db = path.join(mkdtempSync(path.join(tmpdir(), 'agentops-kill-')), 'agentops.db');
+    const db = kind === 'sqlite' ? path.join(mkdtempSync(path.join(tmpdir(), 'agentops-kill-')), 'agentops.db') : await freshDatabase();
     const port = String(await freePort());
     let server = await spawnServer(['--port', port, '--db', db, '--api-key', key]);
     const N = 3000;

@@ -5,15 +5,16 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exited, spawnServer } from './helpers/server-process.js';
+import { freshDatabase, STORES } from './helpers/postgres.js';
 
 const APPS = 20;
 const SESSIONS = 5;
 const EVENTS = 1000;
 
-describe('load: 20 app processes × 5 sessions × 1,000 events against one server', () => {
+describe.each(STORES)('load on the %s store: 20 app processes × 5 sessions × 1,000 events against one server', (kind) => {
   it('every event arrives exactly once and every session’s stats are exact; the p99 ingest latency is reported', async () => {
     const key = randomUUID();
-    const db = path.join(mkdtempSync(path.join(tmpdir(), 'agentops-load-')), 'agentops.db');
+    const db = kind === 'sqlite' ? path.join(mkdtempSync(path.join(tmpdir(), 'agentops-load-')), 'agentops.db') : await freshDatabase();
     const server = await spawnServer(['--port', '0', '--db', db, '--api-key', key]);
     try {
       const outputs = await Promise.all(
@@ -54,7 +55,7 @@ describe('load: 20 app processes × 5 sessions × 1,000 events against one serve
       const metrics = await get('/v2/server/metrics');
       expect(metrics.ingest.requests).toBeGreaterThan(0);
       expect(metrics.ingest.p99_ms).toBeGreaterThan(0);
-      console.log(`load: ${total} events in ${APPS * SESSIONS} sessions; server ingest p50 ${metrics.ingest.p50_ms} ms, p99 ${metrics.ingest.p99_ms} ms over ${metrics.ingest.requests} requests`);
+      console.log(`load (${kind}): ${total} events in ${APPS * SESSIONS} sessions; server ingest p50 ${metrics.ingest.p50_ms} ms, p99 ${metrics.ingest.p99_ms} ms over ${metrics.ingest.requests} requests`);
     } finally {
       server.child.kill('SIGTERM');
       await exited(server.child);

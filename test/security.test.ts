@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '@agentops/server';
+import { openStore } from '@agentops/server';
+import { freshDatabase, STORES } from './helpers/postgres.js';
 import { startTestServer } from './helpers/server.js';
 
 describe('secrets', () => {
@@ -64,11 +65,11 @@ describe('secrets', () => {
   });
 });
 
-describe('project isolation on every endpoint', () => {
+describe.each(STORES)('project isolation on every endpoint (%s store)', (kind) => {
   it("a key of project B sees and touches nothing of project A's", async () => {
-    const server = await startTestServer({ project: 'A' });
+    const server = await startTestServer({ project: 'A', ...(kind === 'postgres' ? { db: await freshDatabase() } : {}) });
     const keyB = randomUUID();
-    const seed = new SqliteStore(server.db);
+    const seed = await openStore(server.db);
     await seed.addApiKey(keyB, 'B');
     await seed.close();
     const sessionA = randomUUID();
