@@ -8,10 +8,10 @@ import path from 'node:path';
 
 const cli = path.join(path.dirname(createRequire(import.meta.url).resolve('@agentops/server/package.json')), 'dist', 'cli.js');
 
-export async function spawnServer() {
-  const apiKey = randomUUID();
+/** `db`: a SQLite file (default: a new one in a temp folder) or a postgres:// URL; `apiKey`: registered for it. */
+export async function spawnServer({ db: given, apiKey = randomUUID() } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'agentops-bench-'));
-  const db = path.join(dir, 'agentops.db');
+  const db = given ?? path.join(dir, 'agentops.db');
   const child = spawn(process.execPath, [cli, '--port', '0', '--db', db, '--api-key', apiKey], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';

@@ -20,6 +20,7 @@ describe.skipIf(postgresOff())('three replicas on one PostgreSQL', () => {
     const pool = new pg.Pool({ connectionString: db, max: 2 });
     const lb = await startLoadBalancer(replicas.map((r) => r.url));
     try {
+      await new Promise((r) => setTimeout(r, 300)); // the migration lines follow the listening line
       const applied = replicas.flatMap((r) => r.stdout().match(/^Applied migration \S+$/gm) ?? []);
       const migrations = (await pool.query('SELECT name FROM schema_migrations ORDER BY version')).rows.map((r) => r.name as string);
       expect(migrations).toEqual(['0001_initial']);

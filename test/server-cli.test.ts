@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exited, spawnServer } from './helpers/server-process.js';
+import { freshDatabase, postgresOff } from './helpers/postgres.js';
 
 const tmpDb = () => path.join(mkdtempSync(path.join(tmpdir(), 'agentops-cli-')), 'nested', 'agentops.db');
 
@@ -77,5 +78,34 @@ describe('durability', () => {
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
     second.child.kill('SIGTERM');
     await exited(second.child);
+  });
+});
+
+describe.skipIf(postgresOff())('agentops-server CLI on PostgreSQL', () => {
+  it('takes AGENTOPS_DATABASE_URL; the listening line stays first, the migrations applied follow; a restart applies none', async () => {
+    const url = await freshDatabase();
+    const key = randomUUID();
+    const env = { ...process.env, AGENTOPS_DATABASE_URL: url };
+    const first = await spawnServer(['--port', '0', '--api-key', key], process.execPath, env);
+    await new Promise((r) => setTimeout(r, 300));
+    first.child.kill('SIGTERM');
+    await exited(first.child);
+    expect(first.stdout().split('\n').slice(0, 2)).toEqual([`AgentOps server listening on ${first.url}`, 'Applied migration 0001_initial']);
+    const again = await spawnServer(['--port', '0'], process.execPath, env);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(again.stdout()).not.toMatch(/Applied migration/);
+      // The key registered by the first start is in the database, so the second one made none.
+      expect(again.stdout()).not.toMatch(/Created project/);
+      expect((await fetch(`${again.url}/v2/sessions`, { headers: { 'x-agentops-api-key': key } })).status).toBe(200);
+    } finally {
+      again.child.kill('SIGTERM');
+      await exited(again.child);
+    }
+  });
+
+  it('a database that cannot be reached is a clear error at start, exit code 2', async () => {
+    const dead = `postgres://agentops@127.0.0.1:1/none`;
+    await expect(spawnServer(['--port', '0', '--db', dead])).rejects.toThrow(/server exited 2: agentops-server: .*ECONNREFUSED/);
   });
 });

@@ -5,8 +5,12 @@ import path from 'node:path';
 const cli = path.join(path.dirname(createRequire(import.meta.url).resolve('@agentops/server/package.json')), 'dist', 'cli.js');
 
 /** The server CLI in a child process; resolves with its URL once it printed its first line. */
-export async function spawnServer(args: string[], node = process.execPath): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
-  const child = spawn(node, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnServer(
+  args: string[],
+  node = process.execPath,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
+  const child = spawn(node, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

@@ -55,16 +55,19 @@ const port = int(args.port, '--port', 8710, 0);
 if (port > 65535) fail(`--port must be at most 65535, got ${port}`);
 
 try {
+  // Printed after the listening line, which stays the first line on stdout (SPEC §5).
+  const migrations: string[] = [];
   const server = await startServer({
     host: args.host ?? '127.0.0.1',
     port,
     db: args.db ?? (process.env.AGENTOPS_DATABASE_URL || '.agentops/agentops.db'),
-    onMigration: (name) => process.stdout.write(`Applied migration ${name}\n`),
+    onMigration: (name) => migrations.push(name),
     apiKeys,
     bodyLimit: int(args['body-limit'], '--body-limit', 16 * 1024 * 1024, 1),
     jwtTtlSeconds: int(args['jwt-ttl'], '--jwt-ttl', 86400, 1),
   });
   process.stdout.write(`AgentOps server listening on ${server.url}\n`);
+  for (const name of migrations) process.stdout.write(`Applied migration ${name}\n`);
   if (server.createdApiKey) process.stdout.write(`Created project "default" with API key ${server.createdApiKey}\n`);
   const stop = () => {
     void server.close().finally(() => process.exit(0));

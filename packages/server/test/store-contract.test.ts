@@ -186,6 +186,26 @@ describe.each(STORES)('%s store contract', (kind) => {
     expect((await store.overview(other, new Date(Date.now() - 6 * 86_400_000))).models).toEqual([]);
   });
 
+  it('concurrent writers: the same new sessions written by 12 requests at once are made once, counted once, totals exact', async () => {
+    const p = await store.addApiKey(randomUUID(), `race-${kind}`);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const day = new Date().toISOString().slice(0, 10);
+    const at = `${day}T08:00:00.000Z`;
+    await Promise.all(
+      Array.from({ length: 12 }, (_, w) => {
+        const list = ids.flatMap((id) => [
+          { ...llm(`w${w}`, id, 0), init_timestamp: at, end_timestamp: at },
+          { ...llm('shared', id, 0), init_timestamp: at, end_timestamp: at },
+        ]);
+        // Half the writers name the sessions, half only send events (OTLP-like); ids in opposite orders.
+        return store.write(p, { sessions: w % 2 ? session({ session_id: ids[w % 3], init_timestamp: at, tags: [`w${w}`] }) : [], events: events(w % 3 ? list : list.reverse()) }, { joinTags: true });
+      }),
+    );
+    for (const id of ids) expect((await store.stats(p, id))!.event_counts.llms).toBe(13);
+    const o = await store.overview(p, new Date());
+    expect(o.days).toEqual([{ day, cost: 3 * 13 * 0.25, prompt_tokens: 3 * 13 * 100, completion_tokens: 3 * 13 * 10, llm_calls: 39, unpriced_llm_calls: 0, sessions: 3 }]);
+  });
+
   it('keys: a key belongs to one project, deleting it revokes it; the JWT secret is the same for every server on the database', async () => {
     const key = randomUUID();
     const p = await store.addApiKey(key, 'keys');
@@ -271,7 +291,10 @@ describe.skipIf(postgresOff())('SQLite and PostgreSQL fed the same random writes
             await s.listSessions(p, { limit: 1, before: T(3), beforeId: sessionIds[1] }),
             await s.listSessions(p, { limit: 10, endState: 'Running' }),
           ],
-          overview: (await s.overview(p, new Date('2026-02-27T00:00:00Z'))).models.map((m) => ({ ...m, cost: Math.round(m.cost * 1e9) })),
+          overview: await s.overview(p, new Date('2026-02-27T00:00:00Z')).then((o) => ({
+            days: o.days.filter((d) => d.day < '2026-03-03').map((d) => ({ ...d, cost: Math.round(d.cost * 1e9) })),
+            models: o.models.map((m) => ({ ...m, cost: Math.round(m.cost * 1e9) })),
+          })),
         });
         const [va, vb] = await Promise.all([view(sqlite, a), view(postgres, b)]);
         expect(vb).toEqual(va);

@@ -72,6 +72,14 @@ CREATE TABLE daily_usage (
   PRIMARY KEY (project_id, day, model)
 );
 
+-- Sessions started per day, kept as sessions are made or their start moves: the overview reads days, not sessions.
+CREATE TABLE daily_sessions (
+  project_id text NOT NULL,
+  day text COLLATE "C" NOT NULL,
+  n bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (project_id, day)
+);
+
 CREATE TABLE agents (
   project_id text NOT NULL,
   id text COLLATE "C" NOT NULL,

@@ -11,6 +11,7 @@ import {
   overviewFrom,
   overviewOf,
   rowToSession,
+  sessionDayDeltas,
   sessionParams,
   sortedEventColumns,
   statsFromRow,
@@ -44,7 +45,7 @@ function migrations(): Migration[] {
 const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
 const UNAVAILABLE_CODES = new Set(['25006', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** Conflicts between concurrent transactions: the transaction is run again (ids are sorted, so they are rare). */
-const RETRY_CODES = new Set(['40001', '40P01']);
+const RETRY_CODES = new Set(['40001', '40P01', 'AGENTOPS_RACED_NEW_SESSION']);
 
 const SESSION_UPSERT = `
   INSERT INTO sessions AS s (project_id, session_id, init_timestamp, end_timestamp, end_state, end_state_reason, tags, host_env, video)
@@ -64,11 +65,23 @@ const SESSION_UPSERT = `
                 WHEN $13 THEN ARRAY(SELECT DISTINCT t FROM unnest(s.tags || excluded.tags) AS t ORDER BY t)
                 ELSE excluded.tags END,
     host_env = CASE WHEN $11 THEN COALESCE(s.host_env, excluded.host_env) ELSE COALESCE(excluded.host_env, s.host_env) END,
-    video = COALESCE(excluded.video, s.video)`;
+    video = COALESCE(excluded.video, s.video)
+  RETURNING s.init_timestamp, (s.xmax = 0) AS inserted`;
 
 const SESSION_ENSURE = `
   INSERT INTO sessions AS s (project_id, session_id, init_timestamp) VALUES ($1, $2, $3)
-  ON CONFLICT (project_id, session_id) DO UPDATE SET init_timestamp = LEAST(s.init_timestamp, excluded.init_timestamp)`;
+  ON CONFLICT (project_id, session_id) DO UPDATE SET init_timestamp = LEAST(s.init_timestamp, excluded.init_timestamp)
+  RETURNING s.init_timestamp, (s.xmax = 0) AS inserted`;
+
+const DAY_SESSIONS_ADD = `
+  INSERT INTO daily_sessions AS d (project_id, day, n) SELECT $1, * FROM unnest($2::text[], $3::bigint[])
+  ON CONFLICT (project_id, day) DO UPDATE SET n = d.n + excluded.n`;
+
+/**
+ * A session another transaction made between this one's look and its insert: the day count needs its start as
+ * committed, so the transaction is run again (it then finds the row). Rare: two first writes of one session at once.
+ */
+const RACED_NEW_SESSION = 'AGENTOPS_RACED_NEW_SESSION';
 
 const EVENT_INSERT = `
   INSERT INTO events (project_id, id, session_id, event_type, init_timestamp, end_timestamp, agent_id, model, cost,
@@ -247,17 +260,31 @@ export class PostgresStore implements Store {
     const rows = sortedEventColumns(events);
     const agents = [...new Map((batch.agents ?? []).map((a) => [a.id, a])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return this.transaction(async (c) => {
+      const starts: Array<{ before: string | undefined; after: string }> = [];
       for (const { id, firstEvent } of touchedSessions(sessions, events)) {
+        // Locked in id order before any change, so the start it had is known for the per-day session count.
+        const before = (await c.query<{ init_timestamp: string }>('SELECT init_timestamp FROM sessions WHERE project_id = $1 AND session_id = $2 FOR UPDATE', [projectId, id]))
+          .rows[0]?.init_timestamp;
+        let after: { init_timestamp: string; inserted: boolean } | undefined;
+        const apply = async (sql: string, params: unknown[]) => {
+          const row = (await c.query<{ init_timestamp: string; inserted: boolean }>(sql, params)).rows[0];
+          // The first statement on a session that was not there must have made it; else another transaction did.
+          if (after === undefined && before === undefined && !row.inserted) throw Object.assign(new Error('session made concurrently'), { code: RACED_NEW_SESSION });
+          after = row;
+        };
         for (const s of sessions) {
           if (s.session_id !== id) continue;
           const p = sessionParams(projectId, s, options.joinTags === true);
-          await c.query(SESSION_UPSERT, [
+          await apply(SESSION_UPSERT, [
             p.project_id, p.session_id, p.init_timestamp, p.now, p.end_timestamp, p.end_state, p.end_state_reason,
             p.tags, p.host_env, p.video, p.is_inherited, p.has_tags, p.merge_tags,
           ]);
         }
-        if (firstEvent !== undefined) await c.query(SESSION_ENSURE, [projectId, id, firstEvent]);
+        if (firstEvent !== undefined) await apply(SESSION_ENSURE, [projectId, id, firstEvent]);
+        starts.push({ before, after: after!.init_timestamp });
       }
+      const days = sessionDayDeltas(starts);
+      if (days.length > 0) await c.query(DAY_SESSIONS_ADD, [projectId, days.map((d) => d.day), days.map((d) => d.n)]);
       let inserted: EventColumns[] = [];
       if (rows.length > 0) {
         const columns = rows[0].map((_, i) => rows.map((r) => r[i]));
@@ -322,10 +349,7 @@ export class PostgresStore implements Store {
          FROM daily_usage WHERE project_id = $1 AND day >= $2 GROUP BY day`,
         [projectId, from],
       ),
-      this.pool.query(
-        'SELECT substr(init_timestamp, 1, 10) AS day, COUNT(*) AS n FROM sessions WHERE project_id = $1 AND init_timestamp >= $2 GROUP BY 1',
-        [projectId, `${from}T00:00:00.000Z`],
-      ),
+      this.pool.query('SELECT day, n FROM daily_sessions WHERE project_id = $1 AND day >= $2', [projectId, from]),
       this.pool.query(
         `SELECT model, SUM(calls) AS calls, SUM(unpriced) AS unpriced, SUM(cost) AS cost, SUM(prompt_tokens) AS prompt_tokens,
                 SUM(completion_tokens) AS completion_tokens

@@ -119,6 +119,25 @@ export function usageOf(inserted: Iterable<EventColumns>): { sessions: Array<[st
   return { sessions: [...sessions].sort(byKey), days: [...days].sort(byKey).map(([, d]) => d) };
 }
 
+/**
+ * How a write moved sessions between days (a new session adds one to its start's day; an earlier start moves it):
+ * `starts` holds each touched session's start before and after the write. Sorted by day (the lock order).
+ */
+export function sessionDayDeltas(starts: Iterable<{ before: string | undefined; after: string }>): Array<{ day: string; n: number }> {
+  const delta = new Map<string, number>();
+  for (const { before, after } of starts) {
+    const from = before?.slice(0, 10);
+    const to = after.slice(0, 10);
+    if (from === to) continue;
+    if (from !== undefined) delta.set(from, (delta.get(from) ?? 0) - 1);
+    delta.set(to, (delta.get(to) ?? 0) + 1);
+  }
+  return [...delta]
+    .filter(([, n]) => n !== 0)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([day, n]) => ({ day, n }));
+}
+
 /** Events sorted by (session, id), the first of each key kept: the insert order that avoids deadlocks. */
 export function sortedEventColumns(events: readonly EventModel[]): EventColumns[] {
   const seen = new Map<string, EventColumns>();
@@ -203,7 +222,12 @@ export function listItemFromRow(row: Record<string, unknown>): SessionListItem {
 export const overviewFrom = (since: Date) => since.toISOString().slice(0, 10);
 
 /** The overview from per-day rows (any subset of days) and per-model rows: every day of the range is listed. */
-export function overviewOf(from: string, dayRows: Array<Record<string, unknown>>, sessionDays: Array<Record<string, unknown>>, modelRows: Array<Record<string, unknown>>): Overview {
+export function overviewOf(
+  from: string,
+  dayRows: Array<Record<string, unknown>>,
+  sessionDays: Array<Record<string, unknown>>,
+  modelRows: Array<Record<string, unknown>>,
+): Overview {
   const byDay = new Map(dayRows.map((r) => [String(r.day), r]));
   const sessions = new Map(sessionDays.map((r) => [String(r.day), Number(r.n)]));
   const days: Overview['days'] = [];

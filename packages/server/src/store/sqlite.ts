@@ -10,6 +10,7 @@ import {
   overviewFrom,
   overviewOf,
   rowToSession,
+  sessionDayDeltas,
   sessionParams,
   sortedEventColumns,
   statsFromRow,
@@ -75,6 +76,12 @@ CREATE TABLE IF NOT EXISTS daily_usage (
   completion_tokens INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (project_id, day, model)
 );
+CREATE TABLE IF NOT EXISTS daily_sessions (
+  project_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  n INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (project_id, day)
+);
 CREATE TABLE IF NOT EXISTS agents (
   project_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -86,7 +93,8 @@ CREATE TABLE IF NOT EXISTS agents (
 
 /**
  * 1: events are identified by (project, session, id), not (project, id).
- * 2: sessions carry their totals and `daily_usage` the LLM usage per day and model.
+ * 2: sessions carry their totals, `daily_usage` the LLM usage per day and model, `daily_sessions` the sessions
+ *    started per day.
  */
 const SCHEMA_VERSION = 2;
 
@@ -116,6 +124,8 @@ function upgrade(db: Database.Database): void {
                COALESCE(SUM(event_type = 'actions'), 0), COALESCE(SUM(event_type = 'tools'), 0), COALESCE(SUM(event_type = 'errors'), 0),
                TOTAL(cost), TOTAL(prompt_tokens), TOTAL(completion_tokens), TOTAL(cache_read_tokens), TOTAL(reasoning_tokens)
         FROM events e WHERE e.project_id = sessions.project_id AND e.session_id = sessions.session_id);
+      DELETE FROM daily_sessions;
+      INSERT INTO daily_sessions (project_id, day, n) SELECT project_id, substr(init_timestamp, 1, 10), COUNT(*) FROM sessions GROUP BY 1, 2;
       DELETE FROM daily_usage;
       INSERT INTO daily_usage (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens)
         SELECT project_id, substr(init_timestamp, 1, 10), COALESCE(model, ''), COUNT(*), SUM(cost IS NULL), TOTAL(cost), TOTAL(prompt_tokens), TOTAL(completion_tokens)
@@ -244,6 +254,10 @@ export class SqliteStore implements Store {
         VALUES (@project_id, @day, @model, @calls, @unpriced, @cost, @prompt_tokens, @completion_tokens)
         ON CONFLICT(project_id, day, model) DO UPDATE SET calls = calls + excluded.calls, unpriced = unpriced + excluded.unpriced,
           cost = cost + excluded.cost, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens`),
+      sessionStart: db.prepare<[string, string], { init_timestamp: string }>('SELECT init_timestamp FROM sessions WHERE project_id = ? AND session_id = ?'),
+      addDaySessions: db.prepare(`
+        INSERT INTO daily_sessions (project_id, day, n) VALUES (?, ?, ?)
+        ON CONFLICT(project_id, day) DO UPDATE SET n = n + excluded.n`),
       upsertAgent: db.prepare(`
         INSERT INTO agents (project_id, id, session_id, name) VALUES (?, ?, ?, ?)
         ON CONFLICT(project_id, id) DO UPDATE SET name = excluded.name`),
@@ -259,9 +273,7 @@ export class SqliteStore implements Store {
                 SUM(completion_tokens) AS completion_tokens
          FROM daily_usage WHERE project_id = ? AND day >= ? GROUP BY day`,
       ),
-      overviewSessions: db.prepare<[string, string], Record<string, unknown>>(
-        'SELECT substr(init_timestamp, 1, 10) AS day, COUNT(*) AS n FROM sessions WHERE project_id = ? AND init_timestamp >= ? GROUP BY day',
-      ),
+      overviewSessions: db.prepare<[string, string], Record<string, unknown>>('SELECT day, n FROM daily_sessions WHERE project_id = ? AND day >= ?'),
       overviewModels: db.prepare<[string, string], Record<string, unknown>>(
         `SELECT model, SUM(calls) AS calls, SUM(unpriced) AS unpriced, TOTAL(cost) AS cost, SUM(prompt_tokens) AS prompt_tokens,
                 SUM(completion_tokens) AS completion_tokens
@@ -337,14 +349,18 @@ export class SqliteStore implements Store {
     const events = batch.events ?? [];
     return this.db.transaction(() => {
       // Sessions first, each once in id order; events may name sessions the store has not seen yet (OTLP).
+      const starts: Array<{ before: string | undefined; after: string }> = [];
       for (const { id, firstEvent } of touchedSessions(sessions, events)) {
+        const before = this.st.sessionStart.get(projectId, id)?.init_timestamp;
         for (const s of sessions) {
           if (s.session_id !== id) continue;
           const p = sessionParams(projectId, s, options.joinTags === true);
           this.st.upsertSession.run({ ...p, tags: JSON.stringify(p.tags), is_inherited: +p.is_inherited, has_tags: +p.has_tags, merge_tags: +p.merge_tags });
         }
         if (firstEvent !== undefined) this.st.ensureSession.run(projectId, id, firstEvent);
+        starts.push({ before, after: this.st.sessionStart.get(projectId, id)!.init_timestamp });
       }
+      for (const { day, n } of sessionDayDeltas(starts)) this.st.addDaySessions.run(projectId, day, n);
       const inserted: EventColumns[] = [];
       for (const row of sortedEventColumns(events)) {
         if (this.st.insertEvent.run(projectId, ...row).changes > 0) inserted.push(row);
@@ -381,7 +397,7 @@ export class SqliteStore implements Store {
     return overviewOf(
       from,
       this.st.overviewDays.all(projectId, from),
-      this.st.overviewSessions.all(projectId, `${from}T00:00:00.000Z`),
+      this.st.overviewSessions.all(projectId, from),
       this.st.overviewModels.all(projectId, from),
     );
   }
