@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import type { SqliteStore } from '../src/store/index.js';
+import pg from 'pg';
+import { PostgresStore, type SqliteStore } from '../src/store/index.js';
+import { freshDatabase, postgresOff } from '../../../test/helpers/postgres.js';
 
 let app: FastifyInstance;
 let store: SqliteStore;
@@ -53,5 +55,76 @@ describe('when the disk refuses writes', () => {
     expect((await app.inject({ url: `/v2/sessions/${SESSION}/stats`, headers: { 'x-agentops-api-key': KEY } })).statusCode).toBe(200);
     store.db.pragma('query_only = OFF');
     expect((await send('ro', 5)).statusCode).toBe(200);
+  });
+});
+
+describe.skipIf(postgresOff())('when PostgreSQL refuses writes or drops its connections', () => {
+  let pgApp: FastifyInstance;
+  let url: string;
+  let admin: pg.Client;
+  let token: string;
+  const id = randomUUID();
+  const sendTo = (prefix: string, n = 50) =>
+    pgApp.inject({ method: 'POST', url: '/v2/create_events', headers: { authorization: `Bearer ${token}` }, payload: { events: events(n, prefix) } });
+  const statsOf = async () => (await pgApp.inject({ url: `/v2/sessions/${id}/stats`, headers: { 'x-agentops-api-key': KEY } })).json();
+  /** Ends every connection of the server's pool, as a restart or failover of the database does. */
+  const dropConnections = (db: string) =>
+    admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'agentops-server'", [db]);
+
+  beforeAll(async () => {
+    url = await freshDatabase();
+    ({ app: pgApp } = await buildApp({ db: url }));
+    admin = new pg.Client(url);
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin.end();
+    await pgApp.close();
+  });
+
+  it('a read-only database: 503 with Retry-After and nothing half-written; writes work again once it is writable', async () => {
+    const db = new URL(url).pathname.slice(1);
+    // The key and the session exist before the fault.
+    const seed = await PostgresStore.open(url);
+    await seed.addApiKey(KEY, 'disk');
+    await seed.close();
+    token = (await pgApp.inject({ method: 'POST', url: '/v2/create_session', headers: { 'x-agentops-api-key': KEY }, payload: { session: { session_id: id } } })).json().jwt;
+    expect((await sendTo('ok')).statusCode).toBe(200);
+
+    await admin.query(`ALTER DATABASE ${db} SET default_transaction_read_only = on`);
+    await dropConnections(db); // new connections take the setting
+    const refused = await sendTo('ro');
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.json().message).toMatch(/Storage unavailable \((25006|57P01|PG_CONNECTION)\).*Retry later/);
+    let ro;
+    do ro = await sendTo('ro');
+    while (ro.statusCode === 503 && /57P01|PG_CONNECTION/.test(ro.json().message));
+    expect(ro.json().message).toMatch(/\(25006\)/); // the read-only refusal itself, once the pool reconnected
+    expect((await statsOf()).events).toBe(50); // reads still work, and nothing of the refused batches was kept
+
+    await admin.query(`ALTER DATABASE ${db} RESET default_transaction_read_only`);
+    await dropConnections(db);
+    let back;
+    do back = await sendTo('ro');
+    while (back.statusCode === 503);
+    expect(back.statusCode).toBe(200);
+    expect(back.json().inserted).toBe(50);
+    expect((await statsOf()).events).toBe(100);
+  });
+
+  it('connections dropped under the server (a database restart): 503 at worst, never a 500, and it serves again', async () => {
+    const db = new URL(url).pathname.slice(1);
+    const codes: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      await dropConnections(db);
+      const [a, b] = await Promise.all([sendTo(`drop${round}`), statsOf().then(() => 200)]);
+      codes.push(a.statusCode, b);
+    }
+    expect(codes.every((c) => c === 200 || c === 503)).toBe(true);
+    let r;
+    do r = await sendTo('after');
+    while (r.statusCode === 503);
+    expect(r.statusCode).toBe(200);
   });
 });
