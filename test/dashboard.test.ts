@@ -77,7 +77,7 @@ describe('the dashboard in headless Chromium', () => {
     expect(await rows().nth(0).getAttribute('data-session')).toBe(sessionB.id);
     const first = await rows().nth(0).innerText();
     expect(first).toContain('Failure');
-    expect(first).toContain('gave up');
+    expect(await rows().nth(0).locator('td.state').getAttribute('title')).toBe('gave up');
     expect(first).toContain('batch');
     await page.screenshot({ path: path.join(SHOTS, 'sessions.png'), fullPage: true });
   });
@@ -251,5 +251,126 @@ describe('the dashboard in headless Chromium', () => {
       await page.locator('.wf-row[data-event="ev-129999"]').waitFor();
       expect(errors).toEqual([]);
     }, 120_000);
+  });
+
+  describe('find a session, see its structure, trust its numbers', () => {
+    const sid = randomUUID();
+    const at = (ms: number) => new Date(Date.parse('2026-02-01T10:00:00Z') + ms).toISOString();
+    const span = (n: number) => n.toString(16).padStart(16, '0');
+    const base = (id: string, type: string, from: number, to: number, extra: Record<string, unknown> = {}) => ({
+      id,
+      event_type: type,
+      session_id: sid,
+      init_timestamp: at(from),
+      end_timestamp: at(to),
+      ...extra,
+    });
+    const notFound: string[] = [];
+
+    beforeAll(async () => {
+      page.on('response', (r) => r.status() === 404 && notFound.push(r.url()));
+      // An agent run as the framework integrations record it: two agents, a step holding an LLM call and a tool
+      // call, a handoff, a streamed call without usage, an error.
+      const store = new SqliteStore(server.db);
+      const project = (await store.projectForKey(server.apiKey))!;
+      await store.write(project, {
+        sessions: [{ session_id: sid, init_timestamp: at(0), end_timestamp: at(5000), end_state: 'Indeterminate', end_state_reason: null, tags: ['agents'], host_env: { Project: { Name: 'trip-planner' } }, video: null }],
+        events: [
+          base('step', 'actions', 0, 3000, { action_type: 'plan step', span_id: span(1), agent_id: 'ag-planner', params: { goal: 'trip' } }),
+          base('llm1', 'llms', 100, 900, { model: 'gpt-4o', prompt_tokens: 300, completion_tokens: 40, cost: 0.002, span_id: span(2), parent_span_id: span(1), agent_id: 'ag-planner' }),
+          base('tool1', 'tools', 1000, 1500, { name: 'search_flights', params: { to: 'Lisbon' }, returns: '{"flights":[{"id":"TP123","price":120}]}', span_id: span(3), parent_span_id: span(1), agent_id: 'ag-planner' }),
+          base('handoff', 'actions', 3100, 3150, { action_type: 'handoff', params: { from_agent: 'planner', to_agent: 'writer' }, span_id: span(4), agent_id: 'ag-planner' }),
+          base('llm2', 'llms', 3200, 4200, { model: 'gpt-4o-mini', cost: null, span_id: span(5), agent_id: 'ag-writer' }),
+          base('err1', 'errors', 4300, 4300, { error_type: 'ValidationError', details: 'bad date', logs: `ValidationError: bad date\n${'    at validate (/app/src/validate.ts:10:5)'.repeat(8)}`, span_id: span(6), agent_id: 'ag-writer' }),
+        ] as never,
+        agents: [
+          { id: 'ag-planner', name: 'planner', session_id: sid },
+          { id: 'ag-writer', name: 'writer', session_id: sid },
+        ],
+      });
+      await store.close();
+    });
+
+    it('the list: short copyable id, app, models, calls, tokens, cost, duration, end state with an error badge, tags', async () => {
+      await page.goto(`${server.url}/`);
+      const row = page.locator(`tr[data-session="${sid}"]`);
+      await row.waitFor();
+      expect(await row.locator('.short-id').innerText()).toContain(sid.slice(0, 8));
+      expect(await row.locator('[data-copy]').getAttribute('data-copy')).toBe(sid);
+      expect(await row.locator('[data-col=app]').innerText()).toBe('trip-planner');
+      expect(await row.locator('[data-col=models]').innerText()).toBe('gpt-4o, gpt-4o-mini');
+      expect(await row.locator('[data-errors]').innerText()).toBe('1 error');
+      const text = await row.innerText();
+      for (const part of ['Indeterminate', 'agents', '340', '5.0 s', '$0.002000 + 1 call of unknown price']) expect(text).toContain(part);
+      // Session A holds an error event too; session B none.
+      expect(await page.locator(`tr[data-session="${sessionA.id}"] [data-errors]`).innerText()).toBe('1 error');
+      expect(await page.locator(`tr[data-session="${sessionB.id}"] [data-errors]`).count()).toBe(0);
+      // A click on the copy button copies, and does not open the session.
+      await row.locator('[data-copy]').click();
+      expect(new URL(page.url()).pathname).toBe('/');
+      expect(await page.locator('header [data-project]').innerText()).toBe('e2e');
+    });
+
+    it('the waterfall nests agent → step → LLM and tool calls, collapses, names agents and handoffs; the agents panel totals each agent', async () => {
+      await page.goto(`${server.url}/sessions/${sid}`);
+      await page.locator('.wf-row').first().waitFor();
+      expect(await page.locator('.wf-row').count()).toBe(6);
+      const pad = async (id: string) => page.locator(`.wf-row[data-event=${id}] .wf-label`).evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { paddingLeft: string; whiteSpace: string } }).getComputedStyle(el).paddingLeft);
+      expect(await pad('llm1')).not.toBe(await pad('step'));
+      expect(await pad('tool1')).toBe(await pad('llm1'));
+      expect(await page.locator('.wf-row[data-event=handoff]').innerText()).toContain('handoff planner → writer');
+      expect(await page.locator('.wf-row[data-event=llm2]').innerText()).toContain('writer');
+      await page.locator('[data-toggle=step]').click();
+      await eventually(async () => (await page.locator('.wf-row').count()) === 4);
+      expect(await page.locator('.wf-row[data-event=llm1]').count()).toBe(0);
+      await page.locator('[data-toggle=step]').click();
+      await eventually(async () => (await page.locator('.wf-row').count()) === 6);
+      const planner = await page.locator('tr[data-agent=planner]').innerText();
+      const writer = await page.locator('tr[data-agent=writer]').innerText();
+      expect(planner.split('\t').map((c) => c.trim())).toEqual(['planner', '1', '340', '$0.002000', '1', '0']);
+      expect(writer.split('\t').map((c) => c.trim())).toEqual(['writer', '1', '0', 'unknown (1 call of unknown price)', '0', '1']);
+      expect(await page.locator('h2 [data-errors]').innerText()).toBe('1 error');
+      expect(await page.locator('section.session').innerText()).toContain('e2e');
+    });
+
+    it('an event is in the URL: a link to it opens it, a click changes it', async () => {
+      await page.goto(`${server.url}/sessions/${sid}?event=err1`);
+      const details = page.locator('[data-details=errors]');
+      await details.waitFor();
+      expect(await details.innerText()).toContain('bad date');
+      // The stack wraps instead of running off the pane.
+      expect(await page.locator('.stack').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { paddingLeft: string; whiteSpace: string } }).getComputedStyle(el).whiteSpace)).toBe('pre-wrap');
+      await page.locator('.wf-row[data-event=tool1]').click();
+      await page.locator('[data-details=tools]').waitFor();
+      expect(new URL(page.url()).search).toBe('?event=tool1');
+      // A tool result that is JSON text is shown as JSON, not as an escaped string.
+      const returns = page.locator('[data-details=tools] > details.json').last();
+      expect(await returns.innerText()).toContain('flights');
+      await returns.locator('details.json:not([open]) > summary').first().click();
+      await eventually(async () => (await returns.innerText()).includes('"TP123"'));
+      expect(await page.locator('[data-details=tools]').innerText()).not.toContain('\\"flights\\"');
+      await page.reload();
+      await page.locator('[data-details=tools]').waitFor();
+    });
+
+    it('a stream without usage shows its tokens as unknown, with the setting that fixes it', async () => {
+      await page.goto(`${server.url}/sessions/${sid}?event=llm2`);
+      const d = page.locator('[data-details=llms]');
+      await d.waitFor();
+      expect(await d.locator('[data-tokens=unknown]').innerText()).toBe('unknown');
+      expect(await d.innerText()).toContain('AGENTOPS_STREAM_USAGE=true');
+      expect(await d.innerText()).toContain('Cost\nunknown');
+    });
+
+    it('signing in says where the local key is; the page has its own icon (no 404 on any request)', async () => {
+      const fresh = await browser.newPage();
+      await fresh.goto(`${server.url}/`);
+      const hint = fresh.locator('[data-hint=local-key]');
+      await hint.waitFor();
+      expect(await hint.innerText()).toContain('.agentops/local-api-key');
+      expect(await fresh.locator('link[rel=icon]').count()).toBe(1);
+      await fresh.close();
+      expect(notFound).toEqual([]);
+    });
   });
 });

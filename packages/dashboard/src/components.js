@@ -8,6 +8,39 @@ export function StateBadge({ state }) {
   return html`<span class=${`badge state-${s.toLowerCase()}`}>${s}</span>`;
 }
 
+/** An error count next to an end state: a session that holds error events never looks clean. */
+export function ErrorBadge({ errors }) {
+  if (!errors) return null;
+  return html`<span class="badge badge-errors" data-errors=${errors} title="Error events in this session">${errors} error${errors === 1 ? '' : 's'}</span>`;
+}
+
+/** The first 8 characters of an id, the whole id copied on click (without opening the row). */
+export function ShortId({ id }) {
+  const [copied, setCopied] = useState(false);
+  const copy = (e) => {
+    e.stopPropagation();
+    navigator.clipboard?.writeText(id).then(() => setCopied(true), () => {});
+    setTimeout(() => setCopied(false), 1200);
+  };
+  return html`<span class="short-id mono" title=${id}>${id.slice(0, 8)}<button class="copy" data-copy=${id} title="Copy the session id" onClick=${copy}>${copied ? '✓' : '⧉'}</button></span>`;
+}
+
+/** A value that may be JSON text (tool results often are): shown as JSON when it parses, else as text. */
+export function JsonOrText({ value }) {
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
+      try {
+        return html`<${Json} value=${JSON.parse(t)} />`;
+      } catch {
+        // not JSON after all
+      }
+    }
+    return html`<pre class="text-value">${value}</pre>`;
+  }
+  return html`<${Json} value=${value} />`;
+}
+
 export function Tags({ tags }) {
   return html`<span class="tags">${(tags ?? []).map((t) => html`<span class="tag">${t}</span>`)}</span>`;
 }

@@ -17,3 +17,9 @@ export function duration(ms) {
 }
 export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 export const ms = (a, b) => (a && b ? Date.parse(b) - Date.parse(a) : null);
+/** The app a session came from: the project name its host env reports (SDK), or its OTel service name. */
+export function appName(hostEnv) {
+  const h = hostEnv ?? {};
+  const v = h.Project?.Name ?? h['service.name'] ?? h.Service?.Name ?? h.service?.name;
+  return typeof v === 'string' ? v : '';
+}

@@ -22,6 +22,8 @@ function SignIn({ onSignedIn, message }) {
   return html`<form class="signin" onSubmit=${submit}>
     <h2>Sign in</h2>
     <p>Enter the API key of your AgentOps project. It stays in this browser and goes with every request.</p>
+    <p class="hint" data-hint="local-key">Running the local server (<code>pnpm start</code>)? Its key is in <code>.agentops/local-api-key</code>, and the link
+      <code>pnpm start</code> prints signs you in.</p>
     <input name="apiKey" placeholder="00000000-0000-0000-0000-000000000000" value=${key} onInput=${(e) => setKey(e.currentTarget.value)} autofocus />
     <button type="submit">Sign in</button>
     ${error ? html`<p class="error">${error}</p>` : null}
@@ -32,6 +34,10 @@ function App() {
   const [path, setPath] = useState(location.pathname);
   const [signedIn, setSignedIn] = useState(!!apiKey.get());
   const [authMessage, setAuthMessage] = useState(null);
+  const [project, setProject] = useState(null);
+  useEffect(() => {
+    if (signedIn) api('/v2/project').then(setProject, () => setProject(null));
+  }, [signedIn]);
   useEffect(() => {
     const onPop = () => setPath(location.pathname);
     addEventListener('popstate', onPop);
@@ -39,7 +45,7 @@ function App() {
   }, []);
   const navigate = (to) => {
     history.pushState(null, '', to);
-    setPath(to);
+    setPath(new URL(to, location.href).pathname);
     scrollTo(0, 0);
   };
   const onAuthError = (e) => {
@@ -53,13 +59,14 @@ function App() {
   let page;
   const m = /^\/sessions\/([^/]+)$/.exec(path);
   if (!signedIn) page = html`<${SignIn} message=${authMessage} onSignedIn=${() => setSignedIn(true)} />`;
-  else if (m) page = html`<${SessionPage} id=${decodeURIComponent(m[1])} onAuthError=${onAuthError} />`;
+  else if (m) page = html`<${SessionPage} id=${decodeURIComponent(m[1])} onAuthError=${onAuthError} project=${project} />`;
   else if (path === '/overview') page = html`<${Overview} onAuthError=${onAuthError} />`;
   else page = html`<${SessionsList} navigate=${navigate} onAuthError=${onAuthError} />`;
 
   return html`<div class="layout">
     <header>
       <h1>AgentOps</h1>
+      ${signedIn && project ? html`<span class="project-name" data-project=${project.name}>${project.name}</span>` : null}
       ${signedIn
         ? html`<nav>${link('/', 'Sessions')} ${link('/overview', 'Overview')}</nav>
             <button class="link" onClick=${() => (apiKey.clear(), setSignedIn(false))}>Sign out</button>`

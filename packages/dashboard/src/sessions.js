@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from './api.js';
-import { StateBadge, Tags } from './components.js';
+import { ErrorBadge, ShortId, StateBadge, Tags } from './components.js';
 import { cost, duration, int, ms, time } from './format.js';
 
 const PAGE = 50;
@@ -63,15 +63,17 @@ export function SessionsList({ navigate, onAuthError }) {
     ${rows === null
       ? html`<p class="muted">Loading…</p>`
       : html`<table class="sessions">
-          <thead><tr><th>Started</th><th>Duration</th><th>End state</th><th>Reason</th><th>Tags</th><th class="num">LLM calls</th><th class="num">Tokens</th><th class="num">Cost</th></tr></thead>
+          <thead><tr><th>Session</th><th>App</th><th>Started</th><th>Duration</th><th>End state</th><th>Models</th><th>Tags</th><th class="num">LLM calls</th><th class="num">Tokens</th><th class="num">Cost</th></tr></thead>
           <tbody>
-            ${rows.length === 0 ? html`<tr><td colspan="8" class="muted">No sessions.</td></tr>` : null}
+            ${rows.length === 0 ? html`<tr><td colspan="10" class="muted">No sessions.</td></tr>` : null}
             ${rows.map(
               (s) => html`<tr class="session-row" data-session=${s.session_id} onClick=${() => navigate(`/sessions/${s.session_id}`)}>
+                <td><${ShortId} id=${s.session_id} /></td>
+                <td class="app" data-col="app">${s.app ?? ''}</td>
                 <td>${time(s.init_timestamp)}</td>
                 <td>${s.end_timestamp ? duration(ms(s.init_timestamp, s.end_timestamp)) : html`<span class="muted">${duration(Date.now() - Date.parse(s.init_timestamp))}…</span>`}</td>
-                <td><${StateBadge} state=${s.end_state} /></td>
-                <td class="reason">${s.end_state_reason ?? ''}</td>
+                <td class="state" title=${s.end_state_reason ?? ''}><${StateBadge} state=${s.end_state} /> <${ErrorBadge} errors=${s.errors} /></td>
+                <td class="models" data-col="models">${(s.models ?? []).join(', ')}</td>
                 <td><${Tags} tags=${s.tags} /></td>
                 <td class="num">${int(s.llm_calls)}</td>
                 <td class="num">${int(s.total_tokens)}</td>

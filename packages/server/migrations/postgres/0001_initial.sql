@@ -20,6 +20,8 @@ CREATE TABLE sessions (
   tags text[] COLLATE "C" NOT NULL DEFAULT '{}',
   host_env text,
   video text,
+  -- The models of its LLM calls (at most 20, sorted), for the session list.
+  models text[] COLLATE "C" NOT NULL DEFAULT '{}',
   -- Totals of the session's events, kept as events are inserted: stats and lists read one row.
   events bigint NOT NULL DEFAULT 0,
   llms bigint NOT NULL DEFAULT 0,

@@ -20,7 +20,7 @@ import {
   usageOf,
   type EventColumns,
 } from './rows.js';
-import type { Overview, SessionListItem, SessionQuery, Store, StoredSession, WriteBatch, WriteOptions } from './store.js';
+import { MODELS_PER_SESSION, type Overview, type SessionListItem, type SessionQuery, type Store, type StoredSession, type WriteBatch, type WriteOptions } from './store.js';
 
 /** The key of the advisory lock replicas take to migrate: the first one migrates, the others wait, then skip. */
 const MIGRATION_LOCK = 0x6167_6f70; // "agop"
@@ -91,9 +91,11 @@ const EVENT_INSERT = `
   ON CONFLICT DO NOTHING RETURNING session_id, id`;
 
 const TOTALS_ADD = `
-  UPDATE sessions AS s SET ${TOTAL_COLUMNS.map((c) => `${c} = s.${c} + d.${c}`).join(', ')}
-  FROM unnest($2::text[], ${TOTAL_COLUMNS.map((c, i) => `$${i + 3}::${c === 'cost' ? 'float8' : 'bigint'}[]`).join(', ')})
-       AS d(session_id, ${TOTAL_COLUMNS.join(', ')})
+  UPDATE sessions AS s SET ${TOTAL_COLUMNS.map((c) => `${c} = s.${c} + d.${c}`).join(', ')},
+    models = CASE WHEN d.models = '[]' THEN s.models
+                  ELSE ARRAY(SELECT DISTINCT m FROM unnest(s.models || ARRAY(SELECT json_array_elements_text(d.models::json))) AS m ORDER BY m LIMIT ${MODELS_PER_SESSION}) END
+  FROM unnest($2::text[], $3::text[], ${TOTAL_COLUMNS.map((c, i) => `$${i + 4}::${c === 'cost' ? 'float8' : 'bigint'}[]`).join(', ')})
+       AS d(session_id, models, ${TOTAL_COLUMNS.join(', ')})
   WHERE s.project_id = $1 AND s.session_id = d.session_id`;
 
 const DAY_USAGE_ADD = `
@@ -250,6 +252,10 @@ export class PostgresStore implements Store {
     return ((await this.pool.query('DELETE FROM api_keys WHERE key_hash = $1', [hashApiKey(apiKey)])).rowCount ?? 0) > 0;
   }
 
+  async project(projectId: string): Promise<{ id: string; name: string } | undefined> {
+    return this.one<{ id: string; name: string }>('SELECT id, name FROM projects WHERE id = $1', [projectId]);
+  }
+
   async sessionOwner(sessionId: string): Promise<string | undefined> {
     return (await this.one<{ project_id: string }>('SELECT project_id FROM sessions WHERE session_id = $1 LIMIT 1', [sessionId]))?.project_id;
   }
@@ -297,7 +303,12 @@ export class PostgresStore implements Store {
       }
       const usage = usageOf(inserted);
       if (usage.sessions.length > 0) {
-        await c.query(TOTALS_ADD, [projectId, usage.sessions.map(([id]) => id), ...TOTAL_COLUMNS.map((k) => usage.sessions.map(([, t]) => t[k]))]);
+        await c.query(TOTALS_ADD, [
+          projectId,
+          usage.sessions.map(([id]) => id),
+          usage.sessions.map(([, t]) => JSON.stringify([...t.models])),
+          ...TOTAL_COLUMNS.map((k) => usage.sessions.map(([, t]) => t[k])),
+        ]);
       }
       if (usage.days.length > 0) {
         const d = usage.days;

@@ -55,6 +55,8 @@ export type EventColumns = ReturnType<typeof eventColumns>;
 
 /** Per-session totals kept on the session row, so stats and lists never scan a session's events. */
 export interface SessionTotals {
+  /** The models of the LLM calls inserted (not a sum: merged into the session's list). */
+  models: Set<string>;
   events: number;
   llms: number;
   unpriced: number;
@@ -81,7 +83,7 @@ export interface DayUsage {
   completion_tokens: number;
 }
 
-const zeroTotals = (): SessionTotals => ({ events: 0, llms: 0, unpriced: 0, actions: 0, tools: 0, errors: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0, cache_read_tokens: 0, reasoning_tokens: 0 });
+const zeroTotals = (): SessionTotals => ({ models: new Set(), events: 0, llms: 0, unpriced: 0, actions: 0, tools: 0, errors: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0, cache_read_tokens: 0, reasoning_tokens: 0 });
 
 /**
  * What the events a write inserted add to the totals: per session (sorted by id) and per day and model
@@ -99,6 +101,7 @@ export function usageOf(inserted: Iterable<EventColumns>): { sessions: Array<[st
     else if (type === 'tools') t.tools++;
     else if (type === 'errors') t.errors++;
     if (type !== 'llms') continue;
+    if (model !== null) t.models.add(model);
     if (cost === null) t.unpriced++;
     t.cost += cost ?? 0;
     t.prompt_tokens += prompt ?? 0;
@@ -200,8 +203,16 @@ export function statsFromRow(row: Record<string, unknown>): SessionStats {
   };
 }
 
+/** The app of a session: its host environment's project name (the SDK reports it), else an OTel service name. */
+function appOf(hostEnv: Record<string, unknown> | null | undefined): string | null {
+  const h = (hostEnv ?? {}) as Record<string, Record<string, unknown> | undefined> & Record<string, unknown>;
+  const v = h.Project?.Name ?? h['service.name'] ?? h.Service?.Name;
+  return typeof v === 'string' ? v.slice(0, 200) : null;
+}
+
 export function listItemFromRow(row: Record<string, unknown>): SessionListItem {
   const s = rowToSession(row);
+  const models = row.models;
   return {
     session_id: s.session_id,
     init_timestamp: s.init_timestamp,
@@ -215,6 +226,8 @@ export function listItemFromRow(row: Record<string, unknown>): SessionListItem {
     unpriced_llm_calls: num(row, 'unpriced'),
     errors: num(row, 'errors'),
     total_tokens: num(row, 'prompt_tokens') + num(row, 'completion_tokens'),
+    models: Array.isArray(models) ? (models as string[]) : (JSON.parse(String(models ?? '[]')) as string[]),
+    app: appOf(s.host_env),
   };
 }
 

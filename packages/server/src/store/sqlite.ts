@@ -19,7 +19,7 @@ import {
   usageOf,
   type EventColumns,
 } from './rows.js';
-import type { Overview, SessionListItem, SessionQuery, Store, StoredSession, WriteBatch, WriteOptions } from './store.js';
+import { MODELS_PER_SESSION, type Overview, type SessionListItem, type SessionQuery, type Store, type StoredSession, type WriteBatch, type WriteOptions } from './store.js';
 
 const TOTALS_DDL = TOTAL_COLUMNS.map((c) => `${c} ${c === 'cost' ? 'REAL' : 'INTEGER'} NOT NULL DEFAULT 0`).join(',\n  ');
 
@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   tags TEXT NOT NULL DEFAULT '[]',
   host_env TEXT,
   video TEXT,
+  models TEXT NOT NULL DEFAULT '[]',
   ${TOTALS_DDL},
   PRIMARY KEY (project_id, session_id)
 );
@@ -116,6 +117,7 @@ function upgrade(db: Database.Database): void {
     }
     const have = new Set((db.prepare('PRAGMA table_info(sessions)').all() as Array<{ name: string }>).map((c) => c.name));
     for (const c of TOTAL_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE sessions ADD COLUMN ${c} ${c === 'cost' ? 'REAL' : 'INTEGER'} NOT NULL DEFAULT 0`);
+    if (!have.has('models')) db.exec("ALTER TABLE sessions ADD COLUMN models TEXT NOT NULL DEFAULT '[]'");
     db.exec('DROP INDEX IF EXISTS events_by_session');
     // Totals of the events already stored: the one time they are computed from the events.
     db.exec(`
@@ -124,6 +126,9 @@ function upgrade(db: Database.Database): void {
                COALESCE(SUM(event_type = 'actions'), 0), COALESCE(SUM(event_type = 'tools'), 0), COALESCE(SUM(event_type = 'errors'), 0),
                TOTAL(cost), TOTAL(prompt_tokens), TOTAL(completion_tokens), TOTAL(cache_read_tokens), TOTAL(reasoning_tokens)
         FROM events e WHERE e.project_id = sessions.project_id AND e.session_id = sessions.session_id);
+      UPDATE sessions SET models = (SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM events e
+        WHERE e.project_id = sessions.project_id AND e.session_id = sessions.session_id AND e.event_type = 'llms' AND e.model IS NOT NULL
+        ORDER BY model LIMIT ${MODELS_PER_SESSION}));
       DELETE FROM daily_sessions;
       INSERT INTO daily_sessions (project_id, day, n) SELECT project_id, substr(init_timestamp, 1, 10), COUNT(*) FROM sessions GROUP BY 1, 2;
       DELETE FROM daily_usage;
@@ -248,7 +253,11 @@ export class SqliteStore implements Store {
                             prompt_tokens, completion_tokens, cache_read_tokens, reasoning_tokens, data)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(project_id, session_id, id) DO NOTHING`),
-      addSessionTotals: db.prepare(`UPDATE sessions SET ${addTotals} WHERE project_id = @project_id AND session_id = @session_id`),
+      addSessionTotals: db.prepare(`UPDATE sessions SET ${addTotals},
+        models = CASE WHEN @models = '[]' THEN models ELSE (SELECT json_group_array(value) FROM (SELECT value FROM json_each(sessions.models)
+                 UNION SELECT value FROM json_each(@models) ORDER BY 1 LIMIT ${MODELS_PER_SESSION})) END
+        WHERE project_id = @project_id AND session_id = @session_id`),
+      project: db.prepare<[string], { id: string; name: string }>('SELECT id, name FROM projects WHERE id = ?'),
       addDayUsage: db.prepare(`
         INSERT INTO daily_usage (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens)
         VALUES (@project_id, @day, @model, @calls, @unpriced, @cost, @prompt_tokens, @completion_tokens)
@@ -340,6 +349,10 @@ export class SqliteStore implements Store {
     return this.st.deleteKey.run(hashApiKey(apiKey)).changes > 0;
   }
 
+  async project(projectId: string): Promise<{ id: string; name: string } | undefined> {
+    return this.st.project.get(projectId);
+  }
+
   async sessionOwner(sessionId: string): Promise<string | undefined> {
     return this.st.sessionOwner.get(sessionId)?.project_id;
   }
@@ -366,7 +379,9 @@ export class SqliteStore implements Store {
         if (this.st.insertEvent.run(projectId, ...row).changes > 0) inserted.push(row);
       }
       const usage = usageOf(inserted);
-      for (const [sessionId, totals] of usage.sessions) this.st.addSessionTotals.run({ project_id: projectId, session_id: sessionId, ...totals });
+      for (const [sessionId, totals] of usage.sessions) {
+        this.st.addSessionTotals.run({ project_id: projectId, session_id: sessionId, ...totals, models: JSON.stringify([...totals.models]) });
+      }
       for (const d of usage.days) this.st.addDayUsage.run({ project_id: projectId, ...d });
       for (const a of batch.agents ?? []) this.st.upsertAgent.run(projectId, a.id, a.session_id, a.name);
       return inserted.length;

@@ -20,7 +20,14 @@ export interface SessionListItem {
   /** Error events of the session. */
   errors: number;
   total_tokens: number;
+  /** The models its LLM calls used (at most {@link MODELS_PER_SESSION}, sorted). */
+  models: string[];
+  /** The app it came from: the project name of its host environment, else its OpenTelemetry service name. */
+  app: string | null;
 }
+
+/** Models listed per session: a bound, so that no client can make a list row grow without end. */
+export const MODELS_PER_SESSION = 20;
 
 export interface SessionQuery {
   tag?: string;
@@ -73,6 +80,8 @@ export interface Store {
   keyHashBelongs(keyHash: string, projectId: string): Promise<boolean>;
   /** Deletes an API key: it and every token made with it stop working. */
   deleteApiKey(apiKey: string): Promise<boolean>;
+  /** A project's id and name. */
+  project(projectId: string): Promise<{ id: string; name: string } | undefined>;
   /** The project a session id belongs to, if any. */
   sessionOwner(sessionId: string): Promise<string | undefined>;
   /**
