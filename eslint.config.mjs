@@ -9,7 +9,7 @@ export default tseslint.config(
     files: ['packages/dashboard/src/**/*.js'],
     languageOptions: {
       globals: {
-        window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly',
+        window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly', navigator: 'readonly',
         fetch: 'readonly', URLSearchParams: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly',
         scrollTo: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
       },
