@@ -2,6 +2,8 @@
 // against raw batched inserts of the same rows into the same schema with the same driver, in the same run:
 // SQLite (better-sqlite3) with one server; PostgreSQL (pg) with one replica and with three.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PostgresStore, SqliteStore } from '@agentops/server';
@@ -88,8 +90,7 @@ const out = { events: N, batch: BATCH, concurrency: CONCURRENCY, sessions: SESSI
 
 // SQLite: raw prepared INSERTs, one transaction per batch (one writer: SQLite has one), then one server.
 {
-  const dir = (await spawnServer()).dir;
-  const raw = new SqliteStore(path.join(dir, 'raw.db'));
+  const raw = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'agentops-bench-raw-')), 'raw.db'));
   const insert = raw.db.prepare(`INSERT INTO events (project_id, id, session_id, event_type, init_timestamp, end_timestamp, agent_id, model, cost,
     prompt_tokens, completion_tokens, cache_read_tokens, reasoning_tokens, data) VALUES ('p',?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`);
   const insertBatch = raw.db.transaction((events, sessionId) => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exited, spawnServer } from './helpers/server-process.js';
+import { runLoadApps } from './helpers/load-apps.js';
 import { freshDatabase, STORES } from './helpers/postgres.js';
 
 const APPS = 20;
@@ -17,22 +17,7 @@ describe.each(STORES)('load on the %s store: 20 app processes × 5 sessions × 1
     const db = kind === 'sqlite' ? path.join(mkdtempSync(path.join(tmpdir(), 'agentops-load-')), 'agentops.db') : await freshDatabase();
     const server = await spawnServer(['--port', '0', '--db', db, '--api-key', key]);
     try {
-      const outputs = await Promise.all(
-        Array.from(
-          { length: APPS },
-          () =>
-            new Promise<string>((resolve, reject) => {
-              const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'load-app.mjs'), String(SESSIONS), String(EVENTS)], {
-                env: { ...process.env, AGENTOPS_API_KEY: key, AGENTOPS_API_ENDPOINT: server.url },
-              });
-              let out = '';
-              let err = '';
-              child.stdout.on('data', (d) => (out += d));
-              child.stderr.on('data', (d) => (err += d));
-              child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`app exited ${code}: ${err}`))));
-            }),
-        ),
-      );
+      const outputs = await runLoadApps(APPS, SESSIONS, EVENTS, server.url, key);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const get = async (p: string): Promise<any> => (await fetch(server.url + p, { headers: { 'x-agentops-api-key': key } })).json();
       let total = 0;

@@ -1,12 +1,11 @@
 // Three server replicas on one PostgreSQL behind a load balancer; one is killed with SIGKILL mid-ingest.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase, postgresOff } from './helpers/postgres.js';
 import { startLoadBalancer } from './helpers/load-balancer.js';
 import { exited, spawnServer } from './helpers/server-process.js';
+import { runLoadApps } from './helpers/load-apps.js';
 
 const APPS = 6;
 const SESSIONS = 5;
@@ -39,20 +38,7 @@ describe.skipIf(postgresOff())('three replicas on one PostgreSQL', () => {
       expect(onOther.status).toBe(200);
       expect(Number((await pool.query('SELECT COUNT(*) AS n FROM projects')).rows[0].n)).toBe(1);
 
-      const apps = Array.from(
-        { length: APPS },
-        () =>
-          new Promise<string>((resolve, reject) => {
-            const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'load-app.mjs'), String(SESSIONS), String(EVENTS)], {
-              env: { ...process.env, AGENTOPS_API_KEY: key, AGENTOPS_API_ENDPOINT: lb.url },
-            });
-            let out = '';
-            let err = '';
-            child.stdout.on('data', (d) => (out += d));
-            child.stderr.on('data', (d) => (err += d));
-            child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`app exited ${code}: ${err}`))));
-          }),
-      );
+      const apps = runLoadApps(APPS, SESSIONS, EVENTS, lb.url, key);
       // Mid-ingest: some events are in, most are not.
       for (;;) {
         const n = Number((await pool.query('SELECT COUNT(*) AS n FROM events').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
@@ -62,7 +48,7 @@ describe.skipIf(postgresOff())('three replicas on one PostgreSQL', () => {
       const servedBeforeKill = lb.served[1];
       replicas[1].child.kill('SIGKILL');
       await exited(replicas[1].child);
-      const outputs = await Promise.all(apps);
+      const outputs = await apps;
 
       expect(servedBeforeKill).toBeGreaterThan(0);
       expect(lb.served[0]).toBeGreaterThan(0);
