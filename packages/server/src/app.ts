@@ -231,10 +231,33 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     const iso = (v?: string) => (v === undefined ? undefined : new Date(v).toISOString());
     if (q.before_id !== undefined && q.before === undefined) throw badRequest('before_id goes with before');
     if (q.before_id !== undefined && !isUuidString(q.before_id)) throw badRequest('before_id must be a session id (a UUID)');
-    // Tags never hold U+0000 (the ingest bounds refuse it): such a filter is a malformed query, not a miss.
-    if (q.tag?.includes('\u0000')) throw badRequest('tag must not contain the character U+0000');
+    // Stored values never hold U+0000 (the ingest bounds refuse it): such a filter is a malformed query, not a miss.
+    for (const k of ['tag', 'model', 'agent', 'q'] as const) {
+      if (q[k]?.includes('\u0000')) throw badRequest(`${k} must not contain the character U+0000`);
+      if (q[k] !== undefined && q[k]!.length > 1000) throw badRequest(`${k} must be at most 1000 characters`);
+    }
+    if (q.has_errors !== undefined && q.has_errors !== 'true' && q.has_errors !== 'false') throw badRequest('has_errors must be true or false');
+    const usd = (k: 'min_cost' | 'max_cost') => {
+      if (q[k] === undefined || q[k] === '') return undefined;
+      const v = Number(q[k]);
+      if (!Number.isFinite(v) || v < 0) throw badRequest(`${k} must be a number of dollars, 0 or more`);
+      return v;
+    };
     return {
-      sessions: await store.listSessions(projectId, { tag: q.tag, endState: q.end_state, limit, before: iso(q.before), beforeId: q.before_id?.toLowerCase(), after: iso(q.after) }),
+      sessions: await store.listSessions(projectId, {
+        tag: q.tag,
+        endState: q.end_state,
+        limit,
+        before: iso(q.before),
+        beforeId: q.before_id?.toLowerCase(),
+        after: iso(q.after),
+        model: q.model,
+        agent: q.agent,
+        hasErrors: q.has_errors === undefined ? undefined : q.has_errors === 'true',
+        minCost: usd('min_cost'),
+        maxCost: usd('max_cost'),
+        search: q.q === undefined || q.q.trim() === '' ? undefined : q.q,
+      }),
     };
   });
 
@@ -251,6 +274,14 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     if (!isUuidString(id)) throw notFound(`No session ${request.params.id.slice(0, 64)} in this project`);
     return { projectId, id };
   };
+
+  app.get('/v2/sessions/:id/search', async (request: FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>) => {
+    const { projectId, id } = await sessionParam(request);
+    const q = request.query.q ?? '';
+    if (q.includes('\u0000') || q.length > 1000) throw badRequest('q must be at most 1000 characters, without U+0000');
+    if (!(await store.getSession(projectId, id))) throw notFound(`No session ${id} in this project`);
+    return { event_ids: await store.searchSession(projectId, id, q) };
+  });
 
   app.get('/v2/sessions/:id/stats', async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { projectId, id } = await sessionParam(request);

@@ -160,7 +160,9 @@ describe.each(STORES)('%s store: thousands of malformed and hostile bodies at ev
   it('GET endpoints with hostile ids and query strings, invalid UTF-8 included', async () => {
     await fc.assert(
       fc.asyncProperty(hostileString, hostileString, headers, async (id, q, kind) => {
-        for (const url of [`/v2/sessions/${enc(id)}/stats`, `/v2/sessions/${enc(id)}/export`, `/v2/sessions?tag=${enc(q)}&limit=${enc(q)}&before=${enc(q)}`, `/v2/overview?days=${enc(q)}`]) {
+        for (const url of [`/v2/sessions/${enc(id)}/stats`, `/v2/sessions/${enc(id)}/export`, `/v2/sessions?tag=${enc(q)}&limit=${enc(q)}&before=${enc(q)}`, `/v2/overview?days=${enc(q)}`,
+          `/v2/sessions?q=${enc(q)}&model=${enc(id)}&agent=${enc(q)}`, `/v2/sessions?q=${enc(id)}&has_errors=${enc(q)}&min_cost=${enc(q)}&max_cost=${enc(id)}`,
+          `/v2/sessions/${SESSION}/search?q=${enc(q)}`, `/v2/sessions/${enc(id)}/search?q=${enc(id)}`]) {
           const res = await app.inject({ method: 'GET', url, headers: auth(kind) });
           expect(res.statusCode).toBeLessThan(500);
         }

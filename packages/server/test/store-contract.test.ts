@@ -206,6 +206,43 @@ describe.each(STORES)('%s store contract', (kind) => {
     expect(o.days).toEqual([{ day, cost: 3 * 13 * 0.25, prompt_tokens: 3 * 13 * 100, completion_tokens: 3 * 13 * 10, llm_calls: 39, unpriced_llm_calls: 0, sessions: 3 }]);
   });
 
+  it('filters (model, agent, errors, cost range) and full-text search (prompts, completions, tool params and returns, errors, tags)', async () => {
+    const p = await store.addApiKey(randomUUID(), `find-${kind}`);
+    const [s1, s2, s3] = [randomUUID(), randomUUID(), randomUUID()];
+    await store.write(p, {
+      sessions: [...session({ session_id: s1, init_timestamp: T(1) }), ...session({ session_id: s2, init_timestamp: T(2) }), ...session({ session_id: s3, init_timestamp: T(3), tags: ['release-candidate'] })],
+      events: events([
+        llm('q1', s1, 1, { model: 'gpt-4o', cost: 0.5, prompt: [{ role: 'user', content: 'Find flights to Lisbon, please' }], completion: { role: 'assistant', content: 'TP123 at 9:40' }, agent_id: 'a1' }),
+        { ...action('t1', s2, 2), event_type: 'tools', name: 'forecast', params: { city: 'Porto' }, returns: 'sunny weather all week' },
+        { id: 'x1', session_id: s2, event_type: 'errors', init_timestamp: T(3), end_timestamp: T(3), error_type: 'RateLimit', details: 'Quota exceeded for project' },
+        llm('q2', s2, 2, { model: 'claude-3-5-haiku', cost: 0.05 }),
+      ]),
+      agents: [{ id: 'a1', name: 'planner', session_id: s1 }],
+    });
+    const ids = async (q: Omit<Parameters<Store['listSessions']>[1], 'limit'>) => (await store.listSessions(p, { limit: 50, ...q })).map((r) => r.session_id).sort();
+    expect(await ids({ model: 'gpt-4o' })).toEqual([s1]);
+    expect(await ids({ agent: 'planner' })).toEqual([s1]);
+    expect(await ids({ hasErrors: true })).toEqual([s2]);
+    expect(await ids({ hasErrors: false })).toEqual([s1, s3].sort());
+    expect(await ids({ minCost: 0.4 })).toEqual([s1]);
+    expect(await ids({ maxCost: 0.1 })).toEqual([s2, s3].sort());
+    expect(await ids({ minCost: 0.01, maxCost: 0.1, hasErrors: true })).toEqual([s2]);
+    const hit = async (search: string) => (await store.listSessions(p, { limit: 50, search })).map((r) => [r.session_id, r.match_event_id ?? null]);
+    expect(await hit('lisbon')).toEqual([[s1, 'q1']]);
+    expect(await hit('TP123')).toEqual([[s1, 'q1']]);
+    expect(await hit('quota EXCEEDED')).toEqual([[s2, 'x1']]);
+    expect(await hit('porto')).toEqual([[s2, 't1']]);
+    expect(await hit('sunny weather')).toEqual([[s2, 't1']]);
+    expect(await hit('weather lisbon')).toEqual([]);
+    expect(await hit('candidate')).toEqual([[s3, null]]);
+    expect(await hit('"; DROP TABLE events; --')).toEqual([]);
+    expect(await hit('***')).toEqual([]);
+    expect(await store.searchSession(p, s2, 'porto')).toEqual(['t1']);
+    expect(await store.searchSession(p, s2, 'rate limit quota')).toEqual([]);
+    expect(await store.searchSession(p, s2, 'ratelimit')).toEqual(['x1']);
+    expect(await store.listSessions(other, { limit: 50, search: 'lisbon' })).toEqual([]);
+  });
+
   it('keys: a key belongs to one project, deleting it revokes it; the JWT secret is the same for every server on the database', async () => {
     const key = randomUUID();
     const p = await store.addApiKey(key, 'keys');
@@ -290,6 +327,9 @@ describe.skipIf(postgresOff())('SQLite and PostgreSQL fed the same random writes
             await s.listSessions(p, { limit: 10, tag: 'x' }),
             await s.listSessions(p, { limit: 1, before: T(3), beforeId: sessionIds[1] }),
             await s.listSessions(p, { limit: 10, endState: 'Running' }),
+            await s.listSessions(p, { limit: 10, search: 'gpt' }),
+            await s.listSessions(p, { limit: 10, search: 'x' }),
+            await s.listSessions(p, { limit: 10, model: 'claude', hasErrors: true, minCost: 0.1 }),
           ],
           overview: await s.overview(p, new Date('2026-02-27T00:00:00Z')).then((o) => ({
             days: o.days.filter((d) => d.day < '2026-03-03').map((d) => ({ ...d, cost: Math.round(d.cost * 1e9) })),

@@ -89,3 +89,15 @@ CREATE TABLE agents (
   name text NOT NULL,
   PRIMARY KEY (project_id, id)
 );
+CREATE INDEX agents_by_name ON agents (project_id, name);
+
+-- The words of each event that full-text search finds (lower-case, as the server extracts them).
+CREATE TABLE event_search (
+  project_id text NOT NULL,
+  session_id text COLLATE "C" NOT NULL,
+  event_id text COLLATE "C" NOT NULL,
+  init_timestamp text COLLATE "C" NOT NULL,
+  words tsvector NOT NULL,
+  PRIMARY KEY (project_id, session_id, event_id)
+);
+CREATE INDEX event_search_words ON event_search USING gin (words);

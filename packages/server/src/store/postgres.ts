@@ -10,7 +10,10 @@ import {
   listItemFromRow,
   overviewFrom,
   overviewOf,
+  eventOfColumns,
   rowToSession,
+  searchText,
+  searchWords,
   sessionDayDeltas,
   sessionParams,
   sortedEventColumns,
@@ -104,6 +107,15 @@ const DAY_USAGE_ADD = `
   ON CONFLICT (project_id, day, model) DO UPDATE SET calls = u.calls + excluded.calls, unpriced = u.unpriced + excluded.unpriced,
     cost = u.cost + excluded.cost, prompt_tokens = u.prompt_tokens + excluded.prompt_tokens,
     completion_tokens = u.completion_tokens + excluded.completion_tokens`;
+
+const SEARCH_INSERT = `
+  INSERT INTO event_search (project_id, session_id, event_id, init_timestamp, words)
+  SELECT $1, x.session_id, x.event_id, x.init_timestamp, to_tsvector('simple', x.words)
+  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(session_id, event_id, init_timestamp, words)
+  ON CONFLICT DO NOTHING`;
+
+/** A tsquery that every word must match; the words are letters and digits only, so nothing else reaches it. */
+const tsQuery = (search: string) => searchWords(search).join(' & ');
 
 const AGENT_UPSERT = `
   INSERT INTO agents AS a (project_id, id, session_id, name) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])
@@ -301,6 +313,10 @@ export class PostgresStore implements Store {
           inserted = result.rows.map((r) => byKey.get(`${r.session_id}\u0000${r.id}`)!);
         }
       }
+      const indexed = inserted.map((r) => [r, searchText(eventOfColumns.get(r)!)] as const).filter(([, w]) => w);
+      if (indexed.length > 0) {
+        await c.query(SEARCH_INSERT, [projectId, indexed.map(([r]) => r[1]), indexed.map(([r]) => r[0]), indexed.map(([r]) => r[3]), indexed.map(([, w]) => w)]);
+      }
       const usage = usageOf(inserted);
       if (usage.sessions.length > 0) {
         await c.query(TOTALS_ADD, [
@@ -371,10 +387,38 @@ export class PostgresStore implements Store {
     return overviewOf(from, days.rows, sessions.rows, models.rows);
   }
 
+  async searchSession(projectId: string, sessionId: string, search: string): Promise<string[]> {
+    const query = tsQuery(search);
+    if (!query) return [];
+    return (
+      await this.pool.query<{ event_id: string }>(
+        `SELECT event_id FROM event_search WHERE project_id = $1 AND session_id = $2 AND words @@ to_tsquery('simple', $3)
+         ORDER BY init_timestamp, event_id LIMIT 1000`,
+        [projectId, sessionId, query],
+      )
+    ).rows.map((r) => r.event_id);
+  }
+
   async listSessions(projectId: string, q: SessionQuery): Promise<SessionListItem[]> {
     const params: unknown[] = [projectId];
     const p = (v: unknown) => `$${params.push(v)}`;
     const where = ['s.project_id = $1'];
+    const query = q.search === undefined ? '' : tsQuery(q.search);
+    let firstMatch = '';
+    if (q.search !== undefined) {
+      const tagHit = `EXISTS (SELECT 1 FROM unnest(s.tags) AS t WHERE position(lower(${p(q.search)}::text) in lower(t)) > 0)`;
+      if (query) {
+        const tq = p(query);
+        where.push(`(s.session_id IN (SELECT session_id FROM event_search WHERE project_id = $1 AND words @@ to_tsquery('simple', ${tq})) OR ${tagHit})`);
+        firstMatch = `, (SELECT event_id FROM event_search x WHERE x.project_id = s.project_id AND x.session_id = s.session_id
+                          AND x.words @@ to_tsquery('simple', ${tq}) ORDER BY x.init_timestamp, x.event_id LIMIT 1) AS match_event_id`;
+      } else where.push(tagHit);
+    }
+    if (q.model !== undefined) where.push(`s.models @> ARRAY[${p(q.model)}::text]`);
+    if (q.agent !== undefined) where.push(`EXISTS (SELECT 1 FROM agents a WHERE a.project_id = s.project_id AND a.session_id = s.session_id AND a.name = ${p(q.agent)})`);
+    if (q.hasErrors !== undefined) where.push(q.hasErrors ? 's.errors > 0' : 's.errors = 0');
+    if (q.minCost !== undefined) where.push(`s.cost >= ${p(q.minCost)}`);
+    if (q.maxCost !== undefined) where.push(`s.cost <= ${p(q.maxCost)}`);
     if (q.tag !== undefined) where.push(`s.tags @> ARRAY[${p(q.tag)}::text]`);
     if (q.endState !== undefined) where.push(q.endState === 'Running' ? 's.end_timestamp IS NULL' : `s.end_timestamp IS NOT NULL AND s.end_state = ${p(q.endState)}`);
     if (q.before !== undefined) {
@@ -382,7 +426,7 @@ export class PostgresStore implements Store {
       where.push(q.beforeId !== undefined ? `(s.init_timestamp, s.session_id) < (${before}::text, ${p(q.beforeId)}::text)` : `s.init_timestamp < ${before}::text`);
     }
     if (q.after !== undefined) where.push(`s.init_timestamp >= ${p(q.after)}::text`);
-    const rows = (await this.pool.query(`SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.init_timestamp DESC, s.session_id DESC LIMIT ${p(q.limit)}`, params))
+    const rows = (await this.pool.query(`SELECT s.*${firstMatch} FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.init_timestamp DESC, s.session_id DESC LIMIT ${p(q.limit)}`, params))
       .rows;
     return rows.map(listItemFromRow);
   }

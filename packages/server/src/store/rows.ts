@@ -53,6 +53,9 @@ export function eventColumns(e: EventModel) {
 }
 export type EventColumns = ReturnType<typeof eventColumns>;
 
+/** The event each column tuple was made from (for what is derived from inserted events only: the search index). */
+export const eventOfColumns = new WeakMap<EventColumns, EventModel>();
+
 /** Per-session totals kept on the session row, so stats and lists never scan a session's events. */
 export interface SessionTotals {
   /** The models of the LLM calls inserted (not a sum: merged into the session's list). */
@@ -146,7 +149,11 @@ export function sortedEventColumns(events: readonly EventModel[]): EventColumns[
   const seen = new Map<string, EventColumns>();
   for (const e of events) {
     const key = `${e.session_id}\u0000${e.id}`;
-    if (!seen.has(key)) seen.set(key, eventColumns(e));
+    if (!seen.has(key)) {
+      const cols = eventColumns(e);
+      eventOfColumns.set(cols, e);
+      seen.set(key, cols);
+    }
   }
   return [...seen].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, c]) => c);
 }
@@ -228,6 +235,7 @@ export function listItemFromRow(row: Record<string, unknown>): SessionListItem {
     total_tokens: num(row, 'prompt_tokens') + num(row, 'completion_tokens'),
     models: Array.isArray(models) ? (models as string[]) : (JSON.parse(String(models ?? '[]')) as string[]),
     app: appOf(s.host_env),
+    ...(typeof row.match_event_id === 'string' ? { match_event_id: row.match_event_id } : {}),
   };
 }
 
@@ -296,4 +304,34 @@ export async function* exportChunks(
     yield ']';
   }
   yield '}';
+}
+
+/** Text of an event kept for search, at most this many characters (the rest is not searchable). */
+export const SEARCH_TEXT_CHARS = 32_768;
+const SEARCHED_FIELDS = ['model', 'name', 'action_type', 'error_type', 'code', 'details', 'prompt', 'completion', 'params', 'returns', 'logs'] as const;
+
+/**
+ * The words of an event that full-text search finds, lower-case and space-separated: every string (and number)
+ * of its text fields, capped. Both stores index these words, so both find the same events.
+ */
+export function searchText(e: EventModel): string {
+  const out: string[] = [];
+  let size = 0;
+  const walk = (v: unknown, depth: number): void => {
+    if (size >= SEARCH_TEXT_CHARS || depth > 16 || v === null || v === undefined) return;
+    if (typeof v === 'string' || typeof v === 'number') {
+      const t = String(v);
+      out.push(t);
+      size += t.length + 1;
+    } else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else if (typeof v === 'object') for (const x of Object.values(v as Record<string, unknown>)) walk(x, depth + 1);
+  };
+  const r = e as unknown as Record<string, unknown>;
+  for (const f of SEARCHED_FIELDS) walk(r[f], 0);
+  return searchWords(out.join(' ').slice(0, SEARCH_TEXT_CHARS), Infinity).join(' ');
+}
+
+/** The words of a search, at most 16: every one must match (a word as the tokenizers see it, letters and digits). */
+export function searchWords(search: string, max = 16): string[] {
+  return (search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, max);
 }

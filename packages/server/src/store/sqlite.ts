@@ -2,14 +2,17 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { SessionStats } from '@agentops/model';
+import type { EventModel, SessionStats } from '@agentops/model';
 import {
   exportChunks,
   hashApiKey,
   listItemFromRow,
   overviewFrom,
   overviewOf,
+  eventOfColumns,
   rowToSession,
+  searchText,
+  searchWords,
   sessionDayDeltas,
   sessionParams,
   sortedEventColumns,
@@ -83,6 +86,8 @@ CREATE TABLE IF NOT EXISTS daily_sessions (
   n INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (project_id, day)
 );
+-- Contentless: the words only, keyed by the event's rowid.
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(words, content='', tokenize='unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS agents (
   project_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -90,6 +95,7 @@ CREATE TABLE IF NOT EXISTS agents (
   name TEXT NOT NULL,
   PRIMARY KEY (project_id, id)
 );
+CREATE INDEX IF NOT EXISTS agents_by_name ON agents (project_id, name);
 `;
 
 /**
@@ -135,8 +141,23 @@ function upgrade(db: Database.Database): void {
       INSERT INTO daily_usage (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens)
         SELECT project_id, substr(init_timestamp, 1, 10), COALESCE(model, ''), COUNT(*), SUM(cost IS NULL), TOTAL(cost), TOTAL(prompt_tokens), TOTAL(completion_tokens)
         FROM events WHERE event_type = 'llms' GROUP BY 1, 2, 3;`);
+    // The search index of the events already stored.
+    const index = db.prepare('INSERT INTO events_fts (rowid, words) VALUES (?, ?)');
+    for (const r of db.prepare('SELECT rowid, data FROM events').iterate() as Iterable<{ rowid: number; data: string }>) {
+      try {
+        index.run(r.rowid, searchText(JSON.parse(r.data) as EventModel));
+      } catch {
+        // an event stored before the bounds that is not JSON: not searchable
+      }
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
+}
+
+/** An FTS5 query that every word of `search` must match, each quoted (no operator of the user's reaches FTS5). */
+function ftsQuery(search: string): string | undefined {
+  const words = searchWords(search);
+  return words.length ? words.map((w) => `"${w}"`).join(' ') : undefined;
 }
 
 /** Lock files this process holds, and how many stores of it use each (tests open two on one file). */
@@ -258,6 +279,11 @@ export class SqliteStore implements Store {
                  UNION SELECT value FROM json_each(@models) ORDER BY 1 LIMIT ${MODELS_PER_SESSION})) END
         WHERE project_id = @project_id AND session_id = @session_id`),
       project: db.prepare<[string], { id: string; name: string }>('SELECT id, name FROM projects WHERE id = ?'),
+      indexEvent: db.prepare('INSERT INTO events_fts (rowid, words) VALUES (?, ?)'),
+      searchSession: db.prepare<[string, string, string], { id: string }>(
+        `SELECT e.id FROM events_fts JOIN events e ON e.rowid = events_fts.rowid
+         WHERE events_fts MATCH ? AND e.project_id = ? AND e.session_id = ? ORDER BY e.init_timestamp, e.id LIMIT 1000`,
+      ),
       addDayUsage: db.prepare(`
         INSERT INTO daily_usage (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens)
         VALUES (@project_id, @day, @model, @calls, @unpriced, @cost, @prompt_tokens, @completion_tokens)
@@ -376,7 +402,11 @@ export class SqliteStore implements Store {
       for (const { day, n } of sessionDayDeltas(starts)) this.st.addDaySessions.run(projectId, day, n);
       const inserted: EventColumns[] = [];
       for (const row of sortedEventColumns(events)) {
-        if (this.st.insertEvent.run(projectId, ...row).changes > 0) inserted.push(row);
+        const r = this.st.insertEvent.run(projectId, ...row);
+        if (r.changes === 0) continue;
+        inserted.push(row);
+        const words = searchText(eventOfColumns.get(row)!);
+        if (words) this.st.indexEvent.run(r.lastInsertRowid, words);
       }
       const usage = usageOf(inserted);
       for (const [sessionId, totals] of usage.sessions) {
@@ -417,17 +447,51 @@ export class SqliteStore implements Store {
     );
   }
 
+  async searchSession(projectId: string, sessionId: string, search: string): Promise<string[]> {
+    const match = ftsQuery(search);
+    return match ? this.st.searchSession.all(match, projectId, sessionId).map((r) => r.id) : [];
+  }
+
   async listSessions(projectId: string, q: SessionQuery): Promise<SessionListItem[]> {
     const where = ['s.project_id = @project'];
+    const match = q.search === undefined ? undefined : ftsQuery(q.search);
+    const matching = `SELECT e.session_id FROM events_fts JOIN events e ON e.rowid = events_fts.rowid WHERE events_fts MATCH @match AND e.project_id = @project`;
+    if (q.search !== undefined) {
+      const tagHit = "EXISTS (SELECT 1 FROM json_each(s.tags) WHERE instr(lower(value), lower(@search)) > 0)";
+      where.push(match ? `(s.session_id IN (${matching}) OR ${tagHit})` : tagHit);
+    }
+    if (q.model !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(s.models) WHERE value = @model)');
+    if (q.agent !== undefined) where.push('EXISTS (SELECT 1 FROM agents a WHERE a.project_id = s.project_id AND a.session_id = s.session_id AND a.name = @agent)');
+    if (q.hasErrors !== undefined) where.push(q.hasErrors ? 's.errors > 0' : 's.errors = 0');
+    if (q.minCost !== undefined) where.push('s.cost >= @minCost');
+    if (q.maxCost !== undefined) where.push('s.cost <= @maxCost');
     if (q.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = @tag)');
     if (q.endState !== undefined) where.push(q.endState === 'Running' ? 's.end_timestamp IS NULL' : 's.end_timestamp IS NOT NULL AND s.end_state = @endState');
     if (q.before !== undefined) {
       where.push(q.beforeId !== undefined ? '(s.init_timestamp < @before OR (s.init_timestamp = @before AND s.session_id < @beforeId))' : 's.init_timestamp < @before');
     }
     if (q.after !== undefined) where.push('s.init_timestamp >= @after');
+    const firstMatch = match
+      ? `, (SELECT e.id FROM events_fts JOIN events e ON e.rowid = events_fts.rowid WHERE events_fts MATCH @match AND e.project_id = s.project_id
+             AND e.session_id = s.session_id ORDER BY e.init_timestamp, e.id LIMIT 1) AS match_event_id`
+      : '';
     const rows = this.db
-      .prepare(`SELECT s.* FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.init_timestamp DESC, s.session_id DESC LIMIT @limit`)
-      .all({ project: projectId, tag: q.tag, endState: q.endState, before: q.before, beforeId: q.beforeId, after: q.after, limit: q.limit }) as Record<string, unknown>[];
+      .prepare(`SELECT s.*${firstMatch} FROM sessions s WHERE ${where.join(' AND ')} ORDER BY s.init_timestamp DESC, s.session_id DESC LIMIT @limit`)
+      .all({
+        project: projectId,
+        tag: q.tag,
+        endState: q.endState,
+        before: q.before,
+        beforeId: q.beforeId,
+        after: q.after,
+        limit: q.limit,
+        model: q.model,
+        agent: q.agent,
+        minCost: q.minCost,
+        maxCost: q.maxCost,
+        search: q.search,
+        match,
+      }) as Record<string, unknown>[];
     return rows.map(listItemFromRow);
   }
 }

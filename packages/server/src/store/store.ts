@@ -24,6 +24,8 @@ export interface SessionListItem {
   models: string[];
   /** The app it came from: the project name of its host environment, else its OpenTelemetry service name. */
   app: string | null;
+  /** With a search: the first event of the session that matches it (undefined when only a tag matched). */
+  match_event_id?: string;
 }
 
 /** Models listed per session: a bound, so that no client can make a list row grow without end. */
@@ -37,6 +39,21 @@ export interface SessionQuery {
   /** With `before`: the session id of the last row seen, so rows sharing its timestamp are not skipped. */
   beforeId?: string;
   after?: string;
+  /** Sessions whose LLM calls used this model. */
+  model?: string;
+  /** Sessions with an agent of this name. */
+  agent?: string;
+  /** Only sessions with (true) or without (false) error events. */
+  hasErrors?: boolean;
+  /** Cost bounds, USD, inclusive (the priced part). */
+  minCost?: number;
+  maxCost?: number;
+  /**
+   * Full-text search: sessions with an event whose text (prompt, completion, tool and action params and returns,
+   * error type and message, names) holds every word of it, or with a tag containing it. Each row then names its
+   * first matching event (`match_event_id`).
+   */
+  search?: string;
 }
 
 export interface Overview {
@@ -91,6 +108,8 @@ export interface Store {
   write(projectId: string, batch: WriteBatch, options?: WriteOptions): Promise<number>;
   getSession(projectId: string, sessionId: string): Promise<StoredSession | undefined>;
   stats(projectId: string, sessionId: string): Promise<SessionStats | undefined>;
+  /** The ids of a session's events that match a full-text search (see {@link SessionQuery.search}), at most 1,000. */
+  searchSession(projectId: string, sessionId: string, search: string): Promise<string[]>;
   /** The export as JSON text in chunks, read page by page: bounded memory for a session of any size. */
   exportSessionJson(projectId: string, sessionId: string): Promise<AsyncIterable<string> | undefined>;
   /** Cost and tokens per day (every day of the range, zeros included) and per model, since `since`. */
