@@ -362,6 +362,41 @@ describe('the dashboard in headless Chromium', () => {
       expect(await d.innerText()).toContain('Cost\nunknown');
     });
 
+    it('search finds the session by a tool argument and opens it at the matching event; filters by model, agent, errors and cost', async () => {
+      await page.goto(`${server.url}/`);
+      await rows().first().waitFor();
+      await page.locator('input[name=q]').fill('lisbon');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await eventually(async () => (await rows().count()) === 1 && (await rows().nth(0).getAttribute('data-session')) === sid);
+      expect(await rows().nth(0).getAttribute('data-match')).toBe('tool1');
+      await rows().nth(0).click();
+      await page.locator('[data-details=tools]').waitFor();
+      expect(new URL(page.url()).searchParams.get('event')).toBe('tool1');
+      await page.locator('.wf-row.match[data-event=tool1]').waitFor();
+      expect(await page.locator('.wf-row.match').count()).toBe(1);
+      expect(await page.locator('[data-matches]').innerText()).toBe('1 event match “lisbon”');
+
+      await page.goto(`${server.url}/`);
+      await rows().first().waitFor();
+      const filterBy = async (fields: Record<string, string>, expected: string[]) => {
+        for (const name of ['q', 'model', 'agent', 'min_cost', 'max_cost', 'tag']) await page.locator(`input[name=${name}]`).fill(fields[name] ?? '');
+        await page.locator('select[name=has_errors]').selectOption(fields.has_errors ?? '');
+        await page.getByRole('button', { name: 'Filter' }).click();
+        await eventually(async () => {
+          const got = await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-session')));
+          return JSON.stringify([...got].sort()) === JSON.stringify([...expected].sort());
+        });
+      };
+      await filterBy({ model: 'gpt-4o', tag: 'agents' }, [sid]);
+      await filterBy({ agent: 'writer' }, [sid]);
+      await filterBy({ model: 'claude-sonnet-4-20250514' }, [sessionB.id]);
+      await filterBy({ has_errors: 'true', tag: 'web' }, [sessionA.id]);
+      await filterBy({ min_cost: '0.0019', max_cost: '0.00215' }, [sid]);
+      // No filter: the first page of everything again.
+      const firstPage = (await server.get('/v2/sessions?limit=50')).body.sessions as Array<{ session_id: string }>;
+      await filterBy({}, firstPage.map((x) => x.session_id));
+    });
+
     it('signing in says where the local key is; the page has its own icon (no 404 on any request)', async () => {
       const fresh = await browser.newPage();
       await fresh.goto(`${server.url}/`);

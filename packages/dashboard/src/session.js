@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api } from './api.js';
+import { api, query } from './api.js';
 import { Chat } from './chat.js';
 import { ErrorBadge, Json, JsonOrText, StateBadge, Tags } from './components.js';
 import { cost, duration, int, ms, time, usd } from './format.js';
@@ -67,7 +67,7 @@ function AgentsPanel({ rows }) {
 const ROW_HEIGHT = 28;
 const VISIBLE_ROWS = 24;
 
-function Waterfall({ session, events: all, selected, onSelect }) {
+function Waterfall({ session, events: all, selected, onSelect, matches }) {
   const [scrollTop, setScrollTop] = useState(0);
   const [collapsed, setCollapsed] = useState(() => new Set());
   const events = useMemo(() => (collapsed.size === 0 ? all : all.filter((e) => !e.ancestors.some((a) => collapsed.has(a)))), [all, collapsed]);
@@ -102,7 +102,7 @@ function Waterfall({ session, events: all, selected, onSelect }) {
     ${shown.map((e, i) => {
       const s = Date.parse(e.init_timestamp) - start;
       const d = Math.max(0, Date.parse(e.end_timestamp) - Date.parse(e.init_timestamp));
-      return html`<div class=${`wf-row ${selected === e.id ? 'selected' : ''}`} key=${e.id} data-event=${e.id} data-type=${e.event_type} onClick=${() => onSelect(e.id)}
+      return html`<div class=${`wf-row ${selected === e.id ? 'selected' : ''} ${matches.has(e.id) ? 'match' : ''}`} key=${e.id} data-event=${e.id} data-type=${e.event_type} onClick=${() => onSelect(e.id)}
           style=${{ position: 'absolute', top: `${(first + i) * ROW_HEIGHT}px`, left: 0, right: 0, height: `${ROW_HEIGHT}px` }}>
         <div class="wf-label" style=${{ paddingLeft: `${8 + e.depth * 16}px` }}>
           ${e.children
@@ -171,9 +171,16 @@ export function SessionPage({ id, onAuthError, project }) {
   const [error, setError] = useState(null);
   // The event shown is part of the URL (?event=<id>): a link to it opens the same view.
   const [selected, setSelectedState] = useState(() => new URLSearchParams(location.search).get('event'));
+  // A search from the list (?q=): its matching events are marked in the timeline.
+  const search = new URLSearchParams(location.search).get('q') ?? '';
+  const [matches, setMatches] = useState(() => new Set());
+  useEffect(() => {
+    if (!search) return;
+    api(`/v2/sessions/${encodeURIComponent(id)}/search${query({ q: search })}`).then((r) => setMatches(new Set(r.event_ids)), () => {});
+  }, [id, search]);
   const setSelected = (eventId) => {
     setSelectedState(eventId);
-    history.replaceState(null, '', `${location.pathname}?event=${encodeURIComponent(eventId)}`);
+    history.replaceState(null, '', `${location.pathname}${query({ event: eventId, q: search })}`);
   };
 
   useEffect(() => {
@@ -231,7 +238,9 @@ export function SessionPage({ id, onAuthError, project }) {
     </div>
     ${agents.length ? html`<${AgentsPanel} rows=${agents} />` : null}
     <div class="split">
-      <div class="pane"><h3>Timeline</h3><${Waterfall} session=${s} events=${events} selected=${selected} onSelect=${setSelected} /></div>
+      <div class="pane"><h3>Timeline</h3>
+        ${search ? html`<p class="search-note" data-matches=${matches.size}>${matches.size} event${matches.size === 1 ? '' : 's'} match “${search}”</p>` : null}
+        <${Waterfall} session=${s} events=${events} selected=${selected} onSelect=${setSelected} matches=${matches} /></div>
       <div class="pane"><${EventDetails} event=${byId.get(selected)} byId=${byId} /></div>
     </div>
     <details class="host"><summary>Host environment</summary><${Json} value=${s.host_env} open=${false} /></details>

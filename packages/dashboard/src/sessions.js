@@ -8,7 +8,7 @@ const PAGE = 50;
 
 /** The sessions of the project, newest first, paged on the server; running sessions refresh live. */
 export function SessionsList({ navigate, onAuthError }) {
-  const [filters, setFilters] = useState({ tag: '', end_state: '', after: '', before: '' });
+  const [filters, setFilters] = useState({ q: '', tag: '', end_state: '', model: '', agent: '', has_errors: '', min_cost: '', max_cost: '', after: '', before: '' });
   const [draft, setDraft] = useState(filters);
   const [cursors, setCursors] = useState([]);
   const [rows, setRows] = useState(null);
@@ -21,8 +21,14 @@ export function SessionsList({ navigate, onAuthError }) {
       api(
         `/v2/sessions${query({
           limit: PAGE,
+          q: filters.q,
           tag: filters.tag,
           end_state: filters.end_state,
+          model: filters.model,
+          agent: filters.agent,
+          has_errors: filters.has_errors,
+          min_cost: filters.min_cost,
+          max_cost: filters.max_cost,
           after: filters.after ? new Date(filters.after).toISOString() : '',
           before: cursor?.before ?? (filters.before ? new Date(filters.before).toISOString() : ''),
           before_id: cursor?.id ?? '',
@@ -49,6 +55,16 @@ export function SessionsList({ navigate, onAuthError }) {
 
   return html`<section>
     <form class="filters" onSubmit=${apply}>
+      <label class="search">Search <input name="q" type="search" value=${draft.q} onInput=${field('q')} placeholder="prompts, completions, tool calls, errors, tags" /></label>
+      <label>Model <input name="model" value=${draft.model} onInput=${field('model')} placeholder="any" /></label>
+      <label>Agent <input name="agent" value=${draft.agent} onInput=${field('agent')} placeholder="any" /></label>
+      <label>Errors
+        <select name="has_errors" value=${draft.has_errors} onChange=${field('has_errors')}>
+          <option value="">any</option><option value="true">with errors</option><option value="false">without</option>
+        </select>
+      </label>
+      <label>Cost from $ <input name="min_cost" type="number" min="0" step="any" value=${draft.min_cost} onInput=${field('min_cost')} /></label>
+      <label>to $ <input name="max_cost" type="number" min="0" step="any" value=${draft.max_cost} onInput=${field('max_cost')} /></label>
       <label>Tag <input name="tag" value=${draft.tag} onInput=${field('tag')} placeholder="any" /></label>
       <label>End state
         <select name="end_state" value=${draft.end_state} onChange=${field('end_state')}>
@@ -67,7 +83,8 @@ export function SessionsList({ navigate, onAuthError }) {
           <tbody>
             ${rows.length === 0 ? html`<tr><td colspan="10" class="muted">No sessions.</td></tr>` : null}
             ${rows.map(
-              (s) => html`<tr class="session-row" data-session=${s.session_id} onClick=${() => navigate(`/sessions/${s.session_id}`)}>
+              (s) => html`<tr class="session-row" data-session=${s.session_id} data-match=${s.match_event_id ?? ''}
+                onClick=${() => navigate(`/sessions/${s.session_id}${filters.q ? query({ event: s.match_event_id, q: filters.q }) : ''}`)}>
                 <td><${ShortId} id=${s.session_id} /></td>
                 <td class="app" data-col="app">${s.app ?? ''}</td>
                 <td>${time(s.init_timestamp)}</td>
