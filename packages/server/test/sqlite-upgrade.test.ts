@@ -35,7 +35,7 @@ describe('a SQLite store of the previous schema', () => {
     old.prepare('INSERT INTO projects VALUES (?, ?, ?)').run(project, 'old', day);
     old.prepare("INSERT INTO sessions (project_id, session_id, init_timestamp, tags) VALUES (?, ?, ?, '[\"kept\"]')").run(project, sid, `${day}T01:00:00.000Z`);
     const insert = old.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)');
-    insert.run(project, 'l1', sid, 'llms', `${day}T01:00:01.000Z`, `${day}T01:00:02.000Z`, 'gpt-4o', 0.5, 100, 10, 3, 1, '{"id":"l1","event_type":"llms"}');
+    insert.run(project, 'l1', sid, 'llms', `${day}T01:00:01.000Z`, `${day}T01:00:02.000Z`, 'gpt-4o', 0.5, 100, 10, 3, 1, '{"id":"l1","event_type":"llms","prompt":"hello old world"}');
     insert.run(project, 'l2', sid, 'llms', `${day}T01:00:03.000Z`, `${day}T01:00:04.000Z`, 'mystery', null, 7, 1, null, null, '{"id":"l2","event_type":"llms"}');
     insert.run(project, 'a1', sid, 'actions', `${day}T01:00:05.000Z`, `${day}T01:00:05.000Z`, null, null, null, null, null, null, '{"id":"a1","event_type":"actions"}');
     insert.run(project, 'x1', sid, 'errors', `${day}T01:00:06.000Z`, `${day}T01:00:06.000Z`, null, null, null, null, null, null, '{"id":"x1","event_type":"errors"}');
@@ -56,8 +56,11 @@ describe('a SQLite store of the previous schema', () => {
       });
       expect(await store.listSessions(project, { limit: 10 })).toMatchObject([{ session_id: sid, tags: ['kept'], events: 4, llm_calls: 2, errors: 1, cost: '0.500000' }]);
       const o = await store.overview(project, new Date());
-      expect(o.days).toEqual([{ day, cost: 0.5, prompt_tokens: 107, completion_tokens: 11, llm_calls: 2, unpriced_llm_calls: 1, sessions: 1 }]);
-      expect(o.models.map((m) => [m.model, m.calls])).toEqual([['gpt-4o', 1], ['mystery', 1]]);
+      expect(o.days).toEqual([{ day, cost: 0.5, prompt_tokens: 107, completion_tokens: 11, llm_calls: 2, unpriced_llm_calls: 1, sessions: 1, events: 4, errors: 1, error_rate: 0.25 }]);
+      // Latency histograms are built from the stored calls (1 s each: the bucket [2^9.5, 2^10) ms).
+      expect(o.models.map((m) => [m.model, m.calls, m.p50_ms])).toEqual([['gpt-4o', 1, Math.round(2 ** 9.75 * 10) / 10], ['mystery', 1, Math.round(2 ** 9.75 * 10) / 10]]);
+      // The search index covers them too.
+      expect(await store.searchSession(project, sid, 'old world')).toEqual(['l1']);
       // New events add to the totals carried over.
       await store.write(project, { events: [{ id: 'a2', event_type: 'actions', session_id: sid, init_timestamp: `${day}T02:00:00.000Z`, end_timestamp: `${day}T02:00:00.000Z` } as never] });
       expect((await store.stats(project, sid))!.event_counts.actions).toBe(2);

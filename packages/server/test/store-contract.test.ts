@@ -175,14 +175,24 @@ describe.each(STORES)('%s store contract', (kind) => {
     const o = await store.overview(p, new Date(Date.now() - 6 * 86_400_000));
     expect(o.days).toHaveLength(7);
     // The session starts with its earliest event, yesterday's: it is counted on that day.
-    expect(o.days.at(-1)).toEqual({ day: today, cost: 3.5, prompt_tokens: 300, completion_tokens: 30, llm_calls: 3, unpriced_llm_calls: 0, sessions: 0 });
-    expect(o.days.at(-2)).toEqual({ day: yesterday, cost: 0, prompt_tokens: 100, completion_tokens: 10, llm_calls: 1, unpriced_llm_calls: 1, sessions: 1 });
+    expect(o.days.at(-1)).toEqual({ day: today, cost: 3.5, prompt_tokens: 300, completion_tokens: 30, llm_calls: 3, unpriced_llm_calls: 0, sessions: 0, events: 4, errors: 0, error_rate: 0 });
+    expect(o.days.at(-2)).toEqual({ day: yesterday, cost: 0, prompt_tokens: 100, completion_tokens: 10, llm_calls: 1, unpriced_llm_calls: 1, sessions: 1, events: 1, errors: 0, error_rate: 0 });
+    expect(o.days[0]).toMatchObject({ events: 0, errors: 0, error_rate: null });
     expect(o.days.slice(0, -2).every((d) => d.llm_calls === 0 && d.sessions === 0)).toBe(true);
+    // Every call took 1 s: the 1,000 ms latency is in the bucket [2^9.5, 2^10) ms, reported as its middle, 2^9.75.
+    const second = Math.round(2 ** 9.75 * 10) / 10;
     expect(o.models).toEqual([
-      { model: 'gpt-4o', calls: 2, unpriced_llm_calls: 0, cost: 3, prompt_tokens: 200, completion_tokens: 20 },
-      { model: null, calls: 1, unpriced_llm_calls: 0, cost: 0.5, prompt_tokens: 100, completion_tokens: 10 },
-      { model: 'no-such-model', calls: 1, unpriced_llm_calls: 1, cost: 0, prompt_tokens: 100, completion_tokens: 10 },
+      { model: 'gpt-4o', calls: 2, unpriced_llm_calls: 0, cost: 3, prompt_tokens: 200, completion_tokens: 20, p50_ms: second, p95_ms: second },
+      { model: null, calls: 1, unpriced_llm_calls: 0, cost: 0.5, prompt_tokens: 100, completion_tokens: 10, p50_ms: second, p95_ms: second },
+      { model: 'no-such-model', calls: 1, unpriced_llm_calls: 1, cost: 0, prompt_tokens: 100, completion_tokens: 10, p50_ms: second, p95_ms: second },
     ]);
+    expect(o.model_days).toEqual([
+      { day: yesterday, model: 'no-such-model', cost: 0, tokens: 110, calls: 1 },
+      ...[
+        { day: today, model: 'gpt-4o', cost: 3, tokens: 220, calls: 2 },
+        { day: today, model: null, cost: 0.5, tokens: 110, calls: 1 },
+      ].sort((x, y) => ((x.model ?? '') < (y.model ?? '') ? -1 : 1)),
+    ].filter(Boolean));
     expect((await store.overview(other, new Date(Date.now() - 6 * 86_400_000))).models).toEqual([]);
   });
 
@@ -203,7 +213,9 @@ describe.each(STORES)('%s store contract', (kind) => {
     );
     for (const id of ids) expect((await store.stats(p, id))!.event_counts.llms).toBe(13);
     const o = await store.overview(p, new Date());
-    expect(o.days).toEqual([{ day, cost: 3 * 13 * 0.25, prompt_tokens: 3 * 13 * 100, completion_tokens: 3 * 13 * 10, llm_calls: 39, unpriced_llm_calls: 0, sessions: 3 }]);
+    expect(o.days).toEqual([
+      { day, cost: 3 * 13 * 0.25, prompt_tokens: 3 * 13 * 100, completion_tokens: 3 * 13 * 10, llm_calls: 39, unpriced_llm_calls: 0, sessions: 3, events: 39, errors: 0, error_rate: 0 },
+    ]);
   });
 
   it('filters (model, agent, errors, cost range) and full-text search (prompts, completions, tool params and returns, errors, tags)', async () => {

@@ -71,14 +71,19 @@ CREATE TABLE daily_usage (
   cost double precision NOT NULL DEFAULT 0,
   prompt_tokens bigint NOT NULL DEFAULT 0,
   completion_tokens bigint NOT NULL DEFAULT 0,
+  -- Calls per latency bucket: 0 is under 1 ms, bucket i >= 1 is [2^((i-1)/2), 2^(i/2)) ms, the last is open.
+  latency bigint[] NOT NULL DEFAULT '{}',
   PRIMARY KEY (project_id, day, model)
 );
 
--- Sessions started per day, kept as sessions are made or their start moves: the overview reads days, not sessions.
-CREATE TABLE daily_sessions (
+-- Per day: sessions started (kept as sessions are made or their start moves), events and error events (by the
+-- event's day). The overview reads days, not sessions or events.
+CREATE TABLE daily_activity (
   project_id text NOT NULL,
   day text COLLATE "C" NOT NULL,
-  n bigint NOT NULL DEFAULT 0,
+  sessions bigint NOT NULL DEFAULT 0,
+  events bigint NOT NULL DEFAULT 0,
+  errors bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (project_id, day)
 );
 

@@ -10,11 +10,11 @@ import {
   listItemFromRow,
   overviewFrom,
   overviewOf,
+  activityOf,
   eventOfColumns,
   rowToSession,
   searchText,
   searchWords,
-  sessionDayDeltas,
   sessionParams,
   sortedEventColumns,
   statsFromRow,
@@ -76,9 +76,9 @@ const SESSION_ENSURE = `
   ON CONFLICT (project_id, session_id) DO UPDATE SET init_timestamp = LEAST(s.init_timestamp, excluded.init_timestamp)
   RETURNING s.init_timestamp, (s.xmax = 0) AS inserted`;
 
-const DAY_SESSIONS_ADD = `
-  INSERT INTO daily_sessions AS d (project_id, day, n) SELECT $1, * FROM unnest($2::text[], $3::bigint[])
-  ON CONFLICT (project_id, day) DO UPDATE SET n = d.n + excluded.n`;
+const ACTIVITY_ADD = `
+  INSERT INTO daily_activity AS d (project_id, day, sessions, events, errors) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+  ON CONFLICT (project_id, day) DO UPDATE SET sessions = d.sessions + excluded.sessions, events = d.events + excluded.events, errors = d.errors + excluded.errors`;
 
 /**
  * A session another transaction made between this one's look and its insert: the day count needs its start as
@@ -102,11 +102,15 @@ const TOTALS_ADD = `
   WHERE s.project_id = $1 AND s.session_id = d.session_id`;
 
 const DAY_USAGE_ADD = `
-  INSERT INTO daily_usage AS u (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens)
-  SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::float8[], $7::bigint[], $8::bigint[])
+  INSERT INTO daily_usage AS u (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens, latency)
+  SELECT $1, x.day, x.model, x.calls, x.unpriced, x.cost, x.prompt_tokens, x.completion_tokens,
+         ARRAY(SELECT json_array_elements_text(x.latency::json)::bigint)
+  FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::float8[], $7::bigint[], $8::bigint[], $9::text[])
+       AS x(day, model, calls, unpriced, cost, prompt_tokens, completion_tokens, latency)
   ON CONFLICT (project_id, day, model) DO UPDATE SET calls = u.calls + excluded.calls, unpriced = u.unpriced + excluded.unpriced,
     cost = u.cost + excluded.cost, prompt_tokens = u.prompt_tokens + excluded.prompt_tokens,
-    completion_tokens = u.completion_tokens + excluded.completion_tokens`;
+    completion_tokens = u.completion_tokens + excluded.completion_tokens,
+    latency = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0) FROM unnest(u.latency, excluded.latency) AS t(a, b))`;
 
 const SEARCH_INSERT = `
   INSERT INTO event_search (project_id, session_id, event_id, init_timestamp, words)
@@ -301,8 +305,6 @@ export class PostgresStore implements Store {
         if (firstEvent !== undefined) await apply(SESSION_ENSURE, [projectId, id, firstEvent]);
         starts.push({ before, after: after!.init_timestamp });
       }
-      const days = sessionDayDeltas(starts);
-      if (days.length > 0) await c.query(DAY_SESSIONS_ADD, [projectId, days.map((d) => d.day), days.map((d) => d.n)]);
       let inserted: EventColumns[] = [];
       if (rows.length > 0) {
         const columns = rows[0].map((_, i) => rows.map((r) => r[i]));
@@ -330,8 +332,12 @@ export class PostgresStore implements Store {
         const d = usage.days;
         await c.query(DAY_USAGE_ADD, [
           projectId, d.map((u) => u.day), d.map((u) => u.model), d.map((u) => u.calls), d.map((u) => u.unpriced),
-          d.map((u) => u.cost), d.map((u) => u.prompt_tokens), d.map((u) => u.completion_tokens),
+          d.map((u) => u.cost), d.map((u) => u.prompt_tokens), d.map((u) => u.completion_tokens), d.map((u) => JSON.stringify(u.latency)),
         ]);
+      }
+      const activity = activityOf(starts, inserted);
+      if (activity.length > 0) {
+        await c.query(ACTIVITY_ADD, [projectId, activity.map((a) => a.day), activity.map((a) => a.sessions), activity.map((a) => a.events), activity.map((a) => a.errors)]);
       }
       if (agents.length > 0) await c.query(AGENT_UPSERT, [projectId, agents.map((a) => a.id), agents.map((a) => a.session_id), agents.map((a) => a.name)]);
       return inserted.length;
@@ -369,22 +375,14 @@ export class PostgresStore implements Store {
 
   async overview(projectId: string, since: Date): Promise<Overview> {
     const from = overviewFrom(since);
-    const [days, sessions, models] = await Promise.all([
+    const [usage, activity] = await Promise.all([
       this.pool.query(
-        `SELECT day, SUM(calls) AS calls, SUM(unpriced) AS unpriced, SUM(cost) AS cost, SUM(prompt_tokens) AS prompt_tokens,
-                SUM(completion_tokens) AS completion_tokens
-         FROM daily_usage WHERE project_id = $1 AND day >= $2 GROUP BY day`,
+        'SELECT day, model, calls, unpriced, cost, prompt_tokens, completion_tokens, latency FROM daily_usage WHERE project_id = $1 AND day >= $2',
         [projectId, from],
       ),
-      this.pool.query('SELECT day, n FROM daily_sessions WHERE project_id = $1 AND day >= $2', [projectId, from]),
-      this.pool.query(
-        `SELECT model, SUM(calls) AS calls, SUM(unpriced) AS unpriced, SUM(cost) AS cost, SUM(prompt_tokens) AS prompt_tokens,
-                SUM(completion_tokens) AS completion_tokens
-         FROM daily_usage WHERE project_id = $1 AND day >= $2 GROUP BY model ORDER BY 4 DESC, 2 DESC LIMIT 50`,
-        [projectId, from],
-      ),
+      this.pool.query('SELECT day, sessions, events, errors FROM daily_activity WHERE project_id = $1 AND day >= $2', [projectId, from]),
     ]);
-    return overviewOf(from, days.rows, sessions.rows, models.rows);
+    return overviewOf(from, usage.rows, activity.rows);
   }
 
   async searchSession(projectId: string, sessionId: string, search: string): Promise<string[]> {

@@ -79,6 +79,8 @@ export interface DayUsage {
   day: string;
   /** '' for an LLM event without a model (a key column cannot be null). */
   model: string;
+  /** Calls per latency bucket (see {@link latencyBucket}). */
+  latency: number[];
   calls: number;
   unpriced: number;
   cost: number;
@@ -95,7 +97,7 @@ const zeroTotals = (): SessionTotals => ({ models: new Set(), events: 0, llms: 0
 export function usageOf(inserted: Iterable<EventColumns>): { sessions: Array<[string, SessionTotals]>; days: DayUsage[] } {
   const sessions = new Map<string, SessionTotals>();
   const days = new Map<string, DayUsage>();
-  for (const [, sessionId, type, init, , , model, cost, prompt, completion, cacheRead, reasoning] of inserted) {
+  for (const [, sessionId, type, init, end, , model, cost, prompt, completion, cacheRead, reasoning] of inserted) {
     let t = sessions.get(sessionId);
     if (!t) sessions.set(sessionId, (t = zeroTotals()));
     t.events++;
@@ -114,8 +116,9 @@ export function usageOf(inserted: Iterable<EventColumns>): { sessions: Array<[st
     const day = init.slice(0, 10);
     const key = `${day}\u0000${model ?? ''}`;
     let d = days.get(key);
-    if (!d) days.set(key, (d = { day, model: model ?? '', calls: 0, unpriced: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0 }));
+    if (!d) days.set(key, (d = { day, model: model ?? '', latency: new Array<number>(LATENCY_BUCKETS).fill(0), calls: 0, unpriced: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0 }));
     d.calls++;
+    d.latency[latencyBucket(Date.parse(end) - Date.parse(init))]++;
     if (cost === null) d.unpriced++;
     d.cost += cost ?? 0;
     d.prompt_tokens += prompt ?? 0;
@@ -123,6 +126,43 @@ export function usageOf(inserted: Iterable<EventColumns>): { sessions: Array<[st
   }
   const byKey = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   return { sessions: [...sessions].sort(byKey), days: [...days].sort(byKey).map(([, d]) => d) };
+}
+
+/** Latency buckets per day and model: 0 is under 1 ms, bucket i ≥ 1 is [2^((i-1)/2), 2^(i/2)) ms, the last is open. */
+export const LATENCY_BUCKETS = 42;
+
+export function latencyBucket(ms: number): number {
+  if (!(ms >= 1)) return 0;
+  return Math.min(LATENCY_BUCKETS - 1, Math.floor(2 * Math.log2(ms)) + 1);
+}
+
+/** The latency at quantile `q` of a histogram: the geometric middle of its bucket; null when empty. */
+export function latencyQuantile(hist: readonly number[], q: number): number | null {
+  const total = hist.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i];
+    if (seen >= q * total) return i === 0 ? 0.5 : Math.round(2 ** ((i - 0.5) / 2) * 10) / 10;
+  }
+  return null;
+}
+
+/** What a write adds per day: sessions started (moved), events and error events (by the event's day). Sorted. */
+export function activityOf(starts: Iterable<{ before: string | undefined; after: string }>, inserted: Iterable<EventColumns>) {
+  const days = new Map<string, { day: string; sessions: number; events: number; errors: number }>();
+  const at = (day: string) => {
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { day, sessions: 0, events: 0, errors: 0 }));
+    return d;
+  };
+  for (const { day, n } of sessionDayDeltas(starts)) at(day).sessions += n;
+  for (const [, , type, init] of inserted) {
+    const d = at(init.slice(0, 10));
+    d.events++;
+    if (type === 'errors') d.errors++;
+  }
+  return [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
 /**
@@ -242,38 +282,67 @@ export function listItemFromRow(row: Record<string, unknown>): SessionListItem {
 /** The first day (UTC midnight) of an overview that starts at `since`. */
 export const overviewFrom = (since: Date) => since.toISOString().slice(0, 10);
 
-/** The overview from per-day rows (any subset of days) and per-model rows: every day of the range is listed. */
-export function overviewOf(
-  from: string,
-  dayRows: Array<Record<string, unknown>>,
-  sessionDays: Array<Record<string, unknown>>,
-  modelRows: Array<Record<string, unknown>>,
-): Overview {
-  const byDay = new Map(dayRows.map((r) => [String(r.day), r]));
-  const sessions = new Map(sessionDays.map((r) => [String(r.day), Number(r.n)]));
+/**
+ * The overview from the range's `daily_usage` rows (day × model, with latency histograms) and `daily_activity`
+ * rows: every day of the range is listed.
+ */
+export function overviewOf(from: string, usageRows: Array<Record<string, unknown>>, activityRows: Array<Record<string, unknown>>): Overview {
+  const hist = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : (JSON.parse(String(v ?? '[]')) as number[]));
+  const byDay = new Map<string, { cost: number; prompt_tokens: number; completion_tokens: number; calls: number; unpriced: number }>();
+  const byModel = new Map<string, { calls: number; unpriced: number; cost: number; prompt_tokens: number; completion_tokens: number; latency: number[] }>();
+  const modelDays: Overview['model_days'] = [];
+  for (const r of usageRows) {
+    const day = String(r.day);
+    const model = String(r.model ?? '');
+    const d = byDay.get(day) ?? { cost: 0, prompt_tokens: 0, completion_tokens: 0, calls: 0, unpriced: 0 };
+    const m = byModel.get(model) ?? { calls: 0, unpriced: 0, cost: 0, prompt_tokens: 0, completion_tokens: 0, latency: new Array<number>(LATENCY_BUCKETS).fill(0) };
+    for (const t of [d, m]) {
+      t.cost += num(r, 'cost');
+      t.prompt_tokens += num(r, 'prompt_tokens');
+      t.completion_tokens += num(r, 'completion_tokens');
+      t.calls += num(r, 'calls');
+      t.unpriced += num(r, 'unpriced');
+    }
+    hist(r.latency).forEach((n, i) => (m.latency[i] += n));
+    byDay.set(day, d);
+    byModel.set(model, m);
+    modelDays.push({ day, model: model || null, cost: num(r, 'cost'), tokens: num(r, 'prompt_tokens') + num(r, 'completion_tokens'), calls: num(r, 'calls') });
+  }
+  const activity = new Map(activityRows.map((r) => [String(r.day), r]));
   const days: Overview['days'] = [];
   for (let t = Date.parse(from); t <= Date.now(); t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
-    const r = byDay.get(day) ?? {};
+    const u = byDay.get(day);
+    const a = activity.get(day) ?? {};
+    const events = num(a, 'events');
     days.push({
       day,
-      cost: num(r, 'cost'),
-      prompt_tokens: num(r, 'prompt_tokens'),
-      completion_tokens: num(r, 'completion_tokens'),
-      llm_calls: num(r, 'calls'),
-      unpriced_llm_calls: num(r, 'unpriced'),
-      sessions: sessions.get(day) ?? 0,
+      cost: u?.cost ?? 0,
+      prompt_tokens: u?.prompt_tokens ?? 0,
+      completion_tokens: u?.completion_tokens ?? 0,
+      llm_calls: u?.calls ?? 0,
+      unpriced_llm_calls: u?.unpriced ?? 0,
+      sessions: num(a, 'sessions'),
+      events,
+      errors: num(a, 'errors'),
+      error_rate: events ? num(a, 'errors') / events : null,
     });
   }
-  const models = modelRows.map((r) => ({
-    model: r.model === '' || r.model == null ? null : String(r.model),
-    calls: num(r, 'calls'),
-    unpriced_llm_calls: num(r, 'unpriced'),
-    cost: num(r, 'cost'),
-    prompt_tokens: num(r, 'prompt_tokens'),
-    completion_tokens: num(r, 'completion_tokens'),
-  }));
-  return { days, models };
+  const models = [...byModel]
+    .sort((x, y) => y[1].cost - x[1].cost || y[1].calls - x[1].calls)
+    .slice(0, 50)
+    .map(([model, m]) => ({
+      model: model || null,
+      calls: m.calls,
+      unpriced_llm_calls: m.unpriced,
+      cost: m.cost,
+      prompt_tokens: m.prompt_tokens,
+      completion_tokens: m.completion_tokens,
+      p50_ms: latencyQuantile(m.latency, 0.5),
+      p95_ms: latencyQuantile(m.latency, 0.95),
+    }));
+  modelDays.sort((x, y) => (x.day < y.day ? -1 : x.day > y.day ? 1 : 0));
+  return { days, models, model_days: modelDays };
 }
 
 /** Events per page of an export: at most this many times the 1 MiB an event may hold in memory at once. */

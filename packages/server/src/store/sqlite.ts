@@ -9,11 +9,13 @@ import {
   listItemFromRow,
   overviewFrom,
   overviewOf,
+  activityOf,
   eventOfColumns,
+  LATENCY_BUCKETS,
+  latencyBucket,
   rowToSession,
   searchText,
   searchWords,
-  sessionDayDeltas,
   sessionParams,
   sortedEventColumns,
   statsFromRow,
@@ -78,12 +80,15 @@ CREATE TABLE IF NOT EXISTS daily_usage (
   cost REAL NOT NULL DEFAULT 0,
   prompt_tokens INTEGER NOT NULL DEFAULT 0,
   completion_tokens INTEGER NOT NULL DEFAULT 0,
+  latency TEXT NOT NULL DEFAULT '[]',
   PRIMARY KEY (project_id, day, model)
 );
-CREATE TABLE IF NOT EXISTS daily_sessions (
+CREATE TABLE IF NOT EXISTS daily_activity (
   project_id TEXT NOT NULL,
   day TEXT NOT NULL,
-  n INTEGER NOT NULL DEFAULT 0,
+  sessions INTEGER NOT NULL DEFAULT 0,
+  events INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (project_id, day)
 );
 -- Contentless: the words only, keyed by the event's rowid.
@@ -100,8 +105,8 @@ CREATE INDEX IF NOT EXISTS agents_by_name ON agents (project_id, name);
 
 /**
  * 1: events are identified by (project, session, id), not (project, id).
- * 2: sessions carry their totals, `daily_usage` the LLM usage per day and model, `daily_sessions` the sessions
- *    started per day.
+ * 2: sessions carry their totals and models, `daily_usage` the LLM usage and latency per day and model,
+ *    `daily_activity` the sessions started and the events and errors per day, `events_fts` the search words.
  */
 const SCHEMA_VERSION = 2;
 
@@ -135,20 +140,43 @@ function upgrade(db: Database.Database): void {
       UPDATE sessions SET models = (SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM events e
         WHERE e.project_id = sessions.project_id AND e.session_id = sessions.session_id AND e.event_type = 'llms' AND e.model IS NOT NULL
         ORDER BY model LIMIT ${MODELS_PER_SESSION}));
-      DELETE FROM daily_sessions;
-      INSERT INTO daily_sessions (project_id, day, n) SELECT project_id, substr(init_timestamp, 1, 10), COUNT(*) FROM sessions GROUP BY 1, 2;
+      DELETE FROM daily_activity;
+      INSERT INTO daily_activity (project_id, day, sessions) SELECT project_id, substr(init_timestamp, 1, 10), COUNT(*) FROM sessions GROUP BY 1, 2;
+      INSERT INTO daily_activity (project_id, day, events, errors)
+        SELECT project_id, substr(init_timestamp, 1, 10), COUNT(*), SUM(event_type = 'errors') FROM events WHERE true GROUP BY 1, 2
+        ON CONFLICT(project_id, day) DO UPDATE SET events = excluded.events, errors = excluded.errors;
       DELETE FROM daily_usage;
       INSERT INTO daily_usage (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens)
         SELECT project_id, substr(init_timestamp, 1, 10), COALESCE(model, ''), COUNT(*), SUM(cost IS NULL), TOTAL(cost), TOTAL(prompt_tokens), TOTAL(completion_tokens)
         FROM events WHERE event_type = 'llms' GROUP BY 1, 2, 3;`);
+    // Latency histograms of the LLM calls already stored.
+    const hists = new Map<string, { project: string; day: string; model: string; h: number[] }>();
+    for (const r of db.prepare("SELECT project_id, init_timestamp, end_timestamp, COALESCE(model, '') AS model FROM events WHERE event_type = 'llms'").iterate() as Iterable<
+      Record<string, string>
+    >) {
+      const key = `${r.project_id}\u0000${r.init_timestamp.slice(0, 10)}\u0000${r.model}`;
+      let x = hists.get(key);
+      if (!x) hists.set(key, (x = { project: r.project_id, day: r.init_timestamp.slice(0, 10), model: r.model, h: new Array<number>(LATENCY_BUCKETS).fill(0) }));
+      x.h[latencyBucket(Date.parse(r.end_timestamp) - Date.parse(r.init_timestamp))]++;
+    }
+    const setLatency = db.prepare('UPDATE daily_usage SET latency = ? WHERE project_id = ? AND day = ? AND model = ?');
+    for (const x of hists.values()) setLatency.run(JSON.stringify(x.h), x.project, x.day, x.model);
     // The search index of the events already stored.
     const index = db.prepare('INSERT INTO events_fts (rowid, words) VALUES (?, ?)');
-    for (const r of db.prepare('SELECT rowid, data FROM events').iterate() as Iterable<{ rowid: number; data: string }>) {
-      try {
-        index.run(r.rowid, searchText(JSON.parse(r.data) as EventModel));
-      } catch {
-        // an event stored before the bounds that is not JSON: not searchable
+    const page = db.prepare<[number], { rowid: number; data: string }>('SELECT rowid, data FROM events WHERE rowid > ? ORDER BY rowid LIMIT 1000');
+    // Page by page (a statement cannot write while another iterates), in bounded memory.
+    for (let last = 0, rows = page.all(last); rows.length > 0; rows = page.all(last)) {
+      for (const r of rows) {
+        let event: EventModel | undefined;
+        try {
+          event = JSON.parse(r.data) as EventModel;
+        } catch {
+          // an event stored before the bounds that is not JSON: not searchable
+        }
+        const words = event ? searchText(event) : '';
+        if (words) index.run(r.rowid, words);
       }
+      last = rows[rows.length - 1].rowid;
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
@@ -285,14 +313,16 @@ export class SqliteStore implements Store {
          WHERE events_fts MATCH ? AND e.project_id = ? AND e.session_id = ? ORDER BY e.init_timestamp, e.id LIMIT 1000`,
       ),
       addDayUsage: db.prepare(`
-        INSERT INTO daily_usage (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens)
-        VALUES (@project_id, @day, @model, @calls, @unpriced, @cost, @prompt_tokens, @completion_tokens)
+        INSERT INTO daily_usage (project_id, day, model, calls, unpriced, cost, prompt_tokens, completion_tokens, latency)
+        VALUES (@project_id, @day, @model, @calls, @unpriced, @cost, @prompt_tokens, @completion_tokens, @latency)
         ON CONFLICT(project_id, day, model) DO UPDATE SET calls = calls + excluded.calls, unpriced = unpriced + excluded.unpriced,
-          cost = cost + excluded.cost, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens`),
+          cost = cost + excluded.cost, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
+          latency = CASE WHEN json_array_length(daily_usage.latency) = 0 THEN excluded.latency
+                         ELSE (SELECT json_group_array(a.value + b.value ORDER BY a.key) FROM json_each(daily_usage.latency) a JOIN json_each(excluded.latency) b ON a.key = b.key) END`),
       sessionStart: db.prepare<[string, string], { init_timestamp: string }>('SELECT init_timestamp FROM sessions WHERE project_id = ? AND session_id = ?'),
-      addDaySessions: db.prepare(`
-        INSERT INTO daily_sessions (project_id, day, n) VALUES (?, ?, ?)
-        ON CONFLICT(project_id, day) DO UPDATE SET n = n + excluded.n`),
+      addActivity: db.prepare(`
+        INSERT INTO daily_activity (project_id, day, sessions, events, errors) VALUES (@project_id, @day, @sessions, @events, @errors)
+        ON CONFLICT(project_id, day) DO UPDATE SET sessions = sessions + excluded.sessions, events = events + excluded.events, errors = errors + excluded.errors`),
       upsertAgent: db.prepare(`
         INSERT INTO agents (project_id, id, session_id, name) VALUES (?, ?, ?, ?)
         ON CONFLICT(project_id, id) DO UPDATE SET name = excluded.name`),
@@ -303,17 +333,10 @@ export class SqliteStore implements Store {
            AND (init_timestamp, id) > (?, ?) ORDER BY init_timestamp, id LIMIT ?`,
       ),
       agents: db.prepare<[string, string], { id: string; name: string }>('SELECT id, name FROM agents WHERE project_id = ? AND session_id = ?'),
-      overviewDays: db.prepare<[string, string], Record<string, unknown>>(
-        `SELECT day, SUM(calls) AS calls, SUM(unpriced) AS unpriced, TOTAL(cost) AS cost, SUM(prompt_tokens) AS prompt_tokens,
-                SUM(completion_tokens) AS completion_tokens
-         FROM daily_usage WHERE project_id = ? AND day >= ? GROUP BY day`,
+      overviewUsage: db.prepare<[string, string], Record<string, unknown>>(
+        'SELECT day, model, calls, unpriced, cost, prompt_tokens, completion_tokens, latency FROM daily_usage WHERE project_id = ? AND day >= ?',
       ),
-      overviewSessions: db.prepare<[string, string], Record<string, unknown>>('SELECT day, n FROM daily_sessions WHERE project_id = ? AND day >= ?'),
-      overviewModels: db.prepare<[string, string], Record<string, unknown>>(
-        `SELECT model, SUM(calls) AS calls, SUM(unpriced) AS unpriced, TOTAL(cost) AS cost, SUM(prompt_tokens) AS prompt_tokens,
-                SUM(completion_tokens) AS completion_tokens
-         FROM daily_usage WHERE project_id = ? AND day >= ? GROUP BY model ORDER BY cost DESC, calls DESC LIMIT 50`,
-      ),
+      overviewActivity: db.prepare<[string, string], Record<string, unknown>>('SELECT day, sessions, events, errors FROM daily_activity WHERE project_id = ? AND day >= ?'),
     };
   }
 
@@ -399,7 +422,6 @@ export class SqliteStore implements Store {
         if (firstEvent !== undefined) this.st.ensureSession.run(projectId, id, firstEvent);
         starts.push({ before, after: this.st.sessionStart.get(projectId, id)!.init_timestamp });
       }
-      for (const { day, n } of sessionDayDeltas(starts)) this.st.addDaySessions.run(projectId, day, n);
       const inserted: EventColumns[] = [];
       for (const row of sortedEventColumns(events)) {
         const r = this.st.insertEvent.run(projectId, ...row);
@@ -412,7 +434,8 @@ export class SqliteStore implements Store {
       for (const [sessionId, totals] of usage.sessions) {
         this.st.addSessionTotals.run({ project_id: projectId, session_id: sessionId, ...totals, models: JSON.stringify([...totals.models]) });
       }
-      for (const d of usage.days) this.st.addDayUsage.run({ project_id: projectId, ...d });
+      for (const d of usage.days) this.st.addDayUsage.run({ project_id: projectId, ...d, latency: JSON.stringify(d.latency) });
+      for (const a of activityOf(starts, inserted)) this.st.addActivity.run({ project_id: projectId, ...a });
       for (const a of batch.agents ?? []) this.st.upsertAgent.run(projectId, a.id, a.session_id, a.name);
       return inserted.length;
     })();
@@ -439,12 +462,7 @@ export class SqliteStore implements Store {
 
   async overview(projectId: string, since: Date): Promise<Overview> {
     const from = overviewFrom(since);
-    return overviewOf(
-      from,
-      this.st.overviewDays.all(projectId, from),
-      this.st.overviewSessions.all(projectId, from),
-      this.st.overviewModels.all(projectId, from),
-    );
+    return overviewOf(from, this.st.overviewUsage.all(projectId, from), this.st.overviewActivity.all(projectId, from));
   }
 
   async searchSession(projectId: string, sessionId: string, search: string): Promise<string[]> {

@@ -57,8 +57,36 @@ export interface SessionQuery {
 }
 
 export interface Overview {
-  days: Array<{ day: string; cost: number; prompt_tokens: number; completion_tokens: number; llm_calls: number; unpriced_llm_calls: number; sessions: number }>;
-  models: Array<{ model: string | null; calls: number; unpriced_llm_calls: number; cost: number; prompt_tokens: number; completion_tokens: number }>;
+  days: Array<{
+    day: string;
+    cost: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+    llm_calls: number;
+    unpriced_llm_calls: number;
+    sessions: number;
+    /** Events of the day, and how many of them were errors. */
+    events: number;
+    errors: number;
+    /** errors / events; null on a day without events. */
+    error_rate: number | null;
+  }>;
+  /**
+   * Per model over the range, by cost: at most 50. `p50_ms` and `p95_ms` are LLM latency percentiles from a
+   * histogram of √2-wide buckets (so within ±19 %); null without calls.
+   */
+  models: Array<{
+    model: string | null;
+    calls: number;
+    unpriced_llm_calls: number;
+    cost: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+    p50_ms: number | null;
+    p95_ms: number | null;
+  }>;
+  /** Cost, tokens and calls per day and model (days with calls only), for charts by model. */
+  model_days: Array<{ day: string; model: string | null; cost: number; tokens: number; calls: number }>;
 }
 
 /** What one request writes, already checked by `checkBatch`. */
