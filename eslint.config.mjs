@@ -11,7 +11,7 @@ export default tseslint.config(
       globals: {
         window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly', navigator: 'readonly',
         fetch: 'readonly', URLSearchParams: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly',
-        scrollTo: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+        scrollTo: 'readonly', ResizeObserver: 'readonly', Intl: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
       },
     },
   },

@@ -138,13 +138,40 @@ describe('the dashboard in headless Chromium', () => {
     expect(t).toContain('"sunny"');
   });
 
-  it('draws cost and tokens over time and by model', async () => {
+  it('the overview: cost per day by model, tokens, error rate; charts as wide as their card, readable distinct axis labels, the last day labelled, our own legend; latency per model', async () => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.getByRole('link', { name: 'Overview' }).click();
-    await page.locator('[data-chart=cost] canvas').waitFor();
-    expect(await page.locator('[data-chart=tokens] canvas').count()).toBe(1);
+    for (const id of ['cost', 'tokens', 'errors']) await page.locator(`[data-chart=${id}] canvas`).waitFor();
+    expect(await page.locator('.u-legend').count()).toBe(0); // no library legend ("TIME: -- COST: --")
+    const lastDay = new Date().toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+    for (const id of ['cost', 'tokens', 'errors']) {
+      const chart = page.locator(`[data-chart=${id}]`);
+      await eventually(async () => (await chart.getAttribute('data-yticks')) !== null);
+      const width = Number(await chart.getAttribute('data-width'));
+      const card = await chart.locator('.chart-body').evaluate((el) => (el as unknown as { clientWidth: number }).clientWidth);
+      expect(width).toBeGreaterThan(card * 0.95);
+      const y = JSON.parse((await chart.getAttribute('data-yticks'))!) as string[];
+      expect(new Set(y).size, `y labels ${y.join(' | ')}`).toBe(y.length);
+      expect(JSON.parse((await chart.getAttribute('data-xticks'))!)).toContain(lastDay);
+    }
+    const legend = await page.locator('[data-chart=cost] .legend').innerText();
+    expect(legend).toContain('gpt-4o-mini');
+    expect(legend).toContain('claude-sonnet-4-20250514');
     const models = await page.locator('table.models').innerText();
     expect(models).toContain('gpt-4o-mini');
     expect(models).toContain('claude-sonnet-4-20250514');
+    // Session A's call took 590 ms: its √2-wide latency bucket is reported by its middle, 609 ms.
+    expect(await page.locator('tr[data-model="gpt-4o-mini"] [data-col=p50]').innerText()).toBe('609 ms');
+    expect(await page.locator('tr[data-model="gpt-4o-mini"] [data-col=p95]').innerText()).toBe('609 ms');
+    // A narrower window: the charts follow their cards' width.
+    await page.setViewportSize({ width: 900, height: 900 });
+    try {
+      await eventually(async () => Number(await page.locator('[data-chart=cost]').getAttribute('data-width')) < 900);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+    expect(pageErrors).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
   });
 
