@@ -1,6 +1,7 @@
 // The main job (`pnpm start`): the local AgentOps server on its default port and store, a project key made
-// once and kept in .agentops/local-api-key, the zero-code demo agent (the real openai client, an offline
-// fake model unless OPENAI_API_KEY is set) run against it with `--require @agentops/otel/register`, its
+// once and kept in .agentops/local-api-key, the demo agent (`examples/tour`: two agents, a tool call, an action,
+// an error, a streamed call with usage; the real openai client, an offline fake model unless OPENAI_API_KEY is
+// set) run against it with `--require @agentops/otel/register`, its
 // session's URL and stats read back from the REST API, and the server kept serving until Ctrl+C.
 // AGENTOPS_SERVER_PORT and AGENTOPS_SERVER_DB override the port (0 = any free) and the store.
 import { spawn } from 'node:child_process';
@@ -43,8 +44,8 @@ const url = await new Promise((resolve) => {
 console.log(`AgentOps server listening on ${url} (store ${path.relative(process.cwd(), db) || db})`);
 
 const demo = spawn(process.execPath, ['--require', '@agentops/otel/register', 'index.cjs'], {
-  cwd: path.join(root, 'examples', 'zero-code'),
-  env: { ...process.env, AGENTOPS_API_KEY: apiKey, AGENTOPS_API_ENDPOINT: url, AGENTOPS_DEFAULT_TAGS: 'demo' },
+  cwd: path.join(root, 'examples', 'tour'),
+  env: { ...process.env, AGENTOPS_API_KEY: apiKey, AGENTOPS_API_ENDPOINT: url, AGENTOPS_DEFAULT_TAGS: 'demo', AGENTOPS_STREAM_USAGE: 'true' },
   stdio: ['ignore', 'inherit', 'pipe'],
 });
 let demoErr = '';

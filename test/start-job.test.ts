@@ -23,13 +23,18 @@ describe('pnpm start (the README main job)', () => {
     const url = /listening on (http:\/\/\S+)/.exec(out)![1];
     const sessionId = /Session ([0-9a-f-]{36}) as the server has it/.exec(out)![1];
     const stats = JSON.parse(out.slice(out.indexOf('{', out.indexOf('as the server has it')), out.indexOf('\nDashboard')));
-    expect(stats).toMatchObject({ session_id: sessionId, end_state: 'Indeterminate', event_counts: { llms: 2 } });
+    // The demo shows what the product records: two LLM calls (the streamed one with its tokens), tool calls, an
+    // action and a handoff, an error it recovered from, two agents, ended Success.
+    expect(stats).toMatchObject({ session_id: sessionId, end_state: 'Success', event_counts: { llms: 2, tools: 2, actions: 2, errors: 1 }, unpriced_llm_calls: 0 });
     expect(Number(stats.cost)).toBeGreaterThan(0);
     expect(out).toContain('Agent: The weather in Paris');
     const key = /API key of the local project: (\S+)/.exec(out)![1];
     expect(out).toContain(`Dashboard (signed in to the local project): ${url}/#key=${key}`);
-    const res = await fetch(`${url}/v2/sessions/${sessionId}/stats`, { headers: { 'x-agentops-api-key': key } });
+    const res = await fetch(`${url}/v2/sessions/${sessionId}/export`, { headers: { 'x-agentops-api-key': key } });
     expect(res.status).toBe(200);
+    const exported = (await res.json()) as { agents: Array<{ name: string }>; llms: Array<{ prompt_tokens: number | null; completion_tokens: number | null }> };
+    expect(exported.agents.map((a) => a.name).sort()).toEqual(['planner', 'writer']);
+    for (const llm of exported.llms) expect(llm.prompt_tokens! > 0 && llm.completion_tokens! > 0).toBe(true);
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('exit', r));
     expect(code).toBe(0);
