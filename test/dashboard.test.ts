@@ -265,10 +265,21 @@ describe('the dashboard in headless Chromium', () => {
     it('a session of 130,000 events opens: the timeline draws only the rows in view, and scrolls to the last one', async () => {
       const id = randomUUID();
       await write(id, Array.from({ length: 130_000 }, (_, i) => ev(id, i)));
+      const requests: string[] = [];
+      const onRequest = (r: { url(): string }) => requests.push(new URL(r.url()).pathname + new URL(r.url()).search);
+      page.on('request', onRequest);
       const t0 = Date.now();
       await page.goto(`${server.url}/sessions/${id}`);
       await page.locator('.wf-row').first().waitFor({ timeout: 60_000 });
       console.log(`130,000-event session: first rows drawn after ${Date.now() - t0} ms`);
+      // The timeline came without the events' bodies; one event's body is loaded when it is opened.
+      expect(requests).toContain(`/v2/sessions/${id}/export?fields=summary`);
+      expect(requests.filter((r) => r === `/v2/sessions/${id}/export`)).toEqual([]);
+      await page.locator('.wf-row[data-event="ev-5"]').click();
+      await page.locator('[data-details=actions]').waitFor();
+      expect(requests).toContain(`/v2/sessions/${id}/events/ev-5`);
+      expect(await page.locator('[data-details=actions]').innerText()).toContain('step-5');
+      page.off('request', onRequest);
       expect(await page.locator('.waterfall').getAttribute('data-rows')).toBe('130000');
       expect(await page.locator('.wf-row').count()).toBeLessThan(100);
       await page.locator('.waterfall').evaluate((el) => {

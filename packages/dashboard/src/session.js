@@ -163,6 +163,13 @@ function EventDetails({ event, byId }) {
   </div>`;
 }
 
+/** The bodies of an event (cut or left out of the timeline's summary) from its full JSON. */
+const pick = (full) => {
+  const out = {};
+  for (const k of ['prompt', 'completion', 'params', 'returns', 'logs', 'screenshot', 'details', 'end_state_reason']) if (full && k in full) out[k] = full[k];
+  return out;
+};
+
 const safeUrl = (u) => (typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null);
 
 /** One session: its properties, totals, a waterfall of its events, and the event clicked. */
@@ -187,7 +194,8 @@ export function SessionPage({ id, onAuthError, project }) {
     let live = true;
     let timer;
     const load = () =>
-      api(`/v2/sessions/${encodeURIComponent(id)}/export`).then(
+      // The timeline is the events without their bodies; an event's body is loaded when it is opened.
+      api(`/v2/sessions/${encodeURIComponent(id)}/export?fields=summary`).then(
         (d) => {
           if (!live) return;
           setData(d);
@@ -212,6 +220,18 @@ export function SessionPage({ id, onAuthError, project }) {
     return withDepth(all);
   }, [data]);
   const agents = useMemo(() => (data ? agentTotals(data.agents, events) : []), [data, events]);
+  const [bodies, setBodies] = useState(() => new Map());
+  useEffect(() => {
+    if (!selected || bodies.has(selected)) return;
+    let live = true;
+    api(`/v2/sessions/${encodeURIComponent(id)}/events/${encodeURIComponent(selected)}`).then(
+      (full) => live && setBodies((m) => new Map(m).set(selected, full)),
+      (e) => live && setBodies((m) => new Map(m).set(selected, { error: e.message })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, selected]);
   const byId = useMemo(() => new Map(events.map((e) => [e.id, e])), [events]);
 
   if (error) return html`<p class="error">${error}</p>`;
@@ -241,7 +261,11 @@ export function SessionPage({ id, onAuthError, project }) {
       <div class="pane"><h3>Timeline</h3>
         ${search ? html`<p class="search-note" data-matches=${matches.size}>${matches.size} event${matches.size === 1 ? '' : 's'} match “${search}”</p>` : null}
         <${Waterfall} session=${s} events=${events} selected=${selected} onSelect=${setSelected} matches=${matches} /></div>
-      <div class="pane"><${EventDetails} event=${byId.get(selected)} byId=${byId} /></div>
+      <div class="pane">${selected && byId.has(selected) && !bodies.has(selected)
+        ? html`<p class="muted" data-loading=${selected}>Loading the event…</p>`
+        : bodies.get(selected)?.error
+          ? html`<p class="error">${bodies.get(selected).error}</p>`
+          : html`<${EventDetails} event=${selected && byId.has(selected) ? { ...bodies.get(selected), ...byId.get(selected), ...pick(bodies.get(selected)) } : undefined} byId=${byId} />`}</div>
     </div>
     <details class="host"><summary>Host environment</summary><${Json} value=${s.host_env} open=${false} /></details>
   </section>`;

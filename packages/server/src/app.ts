@@ -275,6 +275,14 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return { projectId, id };
   };
 
+  app.get('/v2/sessions/:id/events/:eventId', async (request: FastifyRequest<{ Params: { id: string; eventId: string } }>, reply: FastifyReply) => {
+    const { projectId, id } = await sessionParam(request);
+    const eventId = request.params.eventId;
+    const data = eventId.length <= LIMITS.idChars && !eventId.includes('\u0000') ? await store.getEvent(projectId, id, eventId) : undefined;
+    if (data === undefined) throw notFound(`No event ${eventId.slice(0, 64)} in session ${id}`);
+    return reply.type('application/json; charset=utf-8').send(data);
+  });
+
   app.get('/v2/sessions/:id/search', async (request: FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>) => {
     const { projectId, id } = await sessionParam(request);
     const q = request.query.q ?? '';
@@ -290,9 +298,11 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     return stats;
   });
 
-  app.get('/v2/sessions/:id/export', async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+  app.get('/v2/sessions/:id/export', async (request: FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
     const { projectId, id } = await sessionParam(request);
-    const chunks = await store.exportSessionJson(projectId, id);
+    const fields = request.query.fields;
+    if (fields !== undefined && fields !== 'summary' && fields !== 'all') throw badRequest('fields must be summary or all');
+    const chunks = await store.exportSessionJson(projectId, id, { summary: fields === 'summary' });
     if (!chunks) throw notFound(`No session ${id} in this project`);
     // Streamed page by page: a session of any size is exported in bounded memory.
     return reply.type('application/json; charset=utf-8').send(Readable.from(chunks));

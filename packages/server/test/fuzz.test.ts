@@ -162,7 +162,8 @@ describe.each(STORES)('%s store: thousands of malformed and hostile bodies at ev
       fc.asyncProperty(hostileString, hostileString, headers, async (id, q, kind) => {
         for (const url of [`/v2/sessions/${enc(id)}/stats`, `/v2/sessions/${enc(id)}/export`, `/v2/sessions?tag=${enc(q)}&limit=${enc(q)}&before=${enc(q)}`, `/v2/overview?days=${enc(q)}`,
           `/v2/sessions?q=${enc(q)}&model=${enc(id)}&agent=${enc(q)}`, `/v2/sessions?q=${enc(id)}&has_errors=${enc(q)}&min_cost=${enc(q)}&max_cost=${enc(id)}`,
-          `/v2/sessions/${SESSION}/search?q=${enc(q)}`, `/v2/sessions/${enc(id)}/search?q=${enc(id)}`]) {
+          `/v2/sessions/${SESSION}/search?q=${enc(q)}`, `/v2/sessions/${enc(id)}/search?q=${enc(id)}`,
+          `/v2/sessions/${SESSION}/events/${enc(id)}`, `/v2/sessions/${SESSION}/export?fields=${enc(q)}`]) {
           const res = await app.inject({ method: 'GET', url, headers: auth(kind) });
           expect(res.statusCode).toBeLessThan(500);
         }

@@ -35,8 +35,8 @@ const llm = (id: string, sessionId: string, at: number, extra: Record<string, un
 });
 const action = (id: string, sessionId: string, at: number) => ({ id, session_id: sessionId, event_type: 'actions', init_timestamp: T(at), end_timestamp: T(at), action_type: 'step' });
 
-async function exported(store: Store, project: string, id: string): Promise<Record<string, unknown> | undefined> {
-  const chunks = await store.exportSessionJson(project, id);
+async function exported(store: Store, project: string, id: string, summary = false): Promise<Record<string, unknown> | undefined> {
+  const chunks = await store.exportSessionJson(project, id, { summary });
   if (!chunks) return undefined;
   let text = '';
   for await (const c of chunks) text += c;
@@ -117,8 +117,26 @@ describe.each(STORES)('%s store contract', (kind) => {
     expect(out.llms).toHaveLength(1);
     expect(out.agents).toEqual([{ id: 'ag', name: 'writer' }]);
     expect((out.stats as { events: number }).events).toBe(601);
+    expect(await exported(store, project, id, true)).toMatchObject({ stats: out.stats, agents: out.agents });
     expect(await exported(store, other, id)).toBeUndefined();
     expect(await store.stats(other, id)).toBeUndefined();
+    // The summary (a timeline's): the same events without their bodies, a handoff with its params; one body on demand.
+    await store.write(project, {
+      events: events([
+        { ...action('h1', id, 8), action_type: 'handoff', params: { from_agent: 'a', to_agent: 'b' } },
+        llm('l2', id, 9, { prompt: [{ role: 'user', content: 'x'.repeat(5000) }], completion: { role: 'assistant', content: 'ok' }, span_id: 'abcd' }),
+      ]),
+    });
+    const summary = (await exported(store, project, id, true))!;
+    expect((summary.actions as unknown[]).length).toBe(601);
+    const l2 = (summary.llms as Array<Record<string, unknown>>).find((e) => e.id === 'l2')!;
+    expect(l2).toMatchObject({ id: 'l2', model: 'gpt-4o-mini', span_id: 'abcd', prompt_tokens: 100 });
+    expect(l2.prompt).toBeUndefined();
+    expect(l2.completion).toBeUndefined();
+    expect((summary.actions as Array<Record<string, unknown>>).find((e) => e.id === 'h1')!.params).toEqual({ from_agent: 'a', to_agent: 'b' });
+    expect(JSON.parse((await store.getEvent(project, id, 'l2'))!).prompt[0].content).toHaveLength(5000);
+    expect(await store.getEvent(project, id, 'nope')).toBeUndefined();
+    expect(await store.getEvent(other, id, 'l2')).toBeUndefined();
     expect(await store.sessionOwner(id)).toBe(project);
   });
 

@@ -2,4 +2,4 @@ export type { Overview, SessionListItem, SessionQuery, Store, StoredSession, Wri
 export { SqliteStore } from './sqlite.js';
 export { PostgresStore, type PostgresStoreOptions } from './postgres.js';
 export { isPostgresUrl, openStore } from './open.js';
-export { hashApiKey } from './rows.js';
+export { hashApiKey, type ExportOptions } from './rows.js';

@@ -22,6 +22,7 @@ import {
   touchedSessions,
   usageOf,
   type EventColumns,
+  type ExportOptions,
 } from './rows.js';
 import { MODELS_PER_SESSION, type Overview, type SessionListItem, type SessionQuery, type Store, type StoredSession, type WriteBatch, type WriteOptions } from './store.js';
 
@@ -358,19 +359,26 @@ export class PostgresStore implements Store {
     return row ? statsFromRow(row) : undefined;
   }
 
-  async exportSessionJson(projectId: string, sessionId: string): Promise<AsyncIterable<string> | undefined> {
+  async exportSessionJson(projectId: string, sessionId: string, options: ExportOptions = {}): Promise<AsyncIterable<string> | undefined> {
     const row = await this.sessionRow(projectId, sessionId);
     if (!row) return undefined;
     const agents = (await this.pool.query('SELECT id, name FROM agents WHERE project_id = $1 AND session_id = $2', [projectId, sessionId])).rows;
-    return exportChunks({ session: rowToSession(row), stats: statsFromRow(row), agents }, async (type, t, id, limit) =>
-      (
-        await this.pool.query<{ data: string; init_timestamp: string; id: string }>(
-          `SELECT data, init_timestamp, id FROM events WHERE project_id = $1 AND session_id = $2 AND event_type = $3
-             AND (init_timestamp, id) > ($4::text, $5::text) ORDER BY init_timestamp, id LIMIT $6`,
-          [projectId, sessionId, type, t, id, limit],
-        )
-      ).rows,
+    return exportChunks(
+      { session: rowToSession(row), stats: statsFromRow(row), agents },
+      async (type, t, id, limit) =>
+        (
+          await this.pool.query<{ data: string; init_timestamp: string; id: string }>(
+            `SELECT data, init_timestamp, id FROM events WHERE project_id = $1 AND session_id = $2 AND event_type = $3
+               AND (init_timestamp, id) > ($4::text, $5::text) ORDER BY init_timestamp, id LIMIT $6`,
+            [projectId, sessionId, type, t, id, limit],
+          )
+        ).rows,
+      options,
     );
+  }
+
+  async getEvent(projectId: string, sessionId: string, eventId: string): Promise<string | undefined> {
+    return (await this.one<{ data: string }>('SELECT data FROM events WHERE project_id = $1 AND session_id = $2 AND id = $3', [projectId, sessionId, eventId]))?.data;
   }
 
   async overview(projectId: string, since: Date): Promise<Overview> {

@@ -345,6 +345,32 @@ export function overviewOf(from: string, usageRows: Array<Record<string, unknown
   return { days, models, model_days: modelDays };
 }
 
+export interface ExportOptions {
+  /**
+   * Events without their bodies (prompt, completion, params, returns, logs, screenshot; a handoff keeps its
+   * params), for a timeline of any session: the dashboard loads one event's body when it is opened.
+   */
+  summary?: boolean;
+}
+
+const BODY_FIELDS = new Set(['prompt', 'completion', 'params', 'returns', 'logs', 'screenshot']);
+
+/** An event's JSON without its bodies (see {@link ExportOptions.summary}); long texts cut to 300 characters. */
+export function summaryOf(data: string): string {
+  let e: Record<string, unknown>;
+  try {
+    e = JSON.parse(data) as Record<string, unknown>;
+  } catch {
+    return data;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (BODY_FIELDS.has(k) && !(k === 'params' && e.action_type === 'handoff')) continue;
+    out[k] = typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…` : v;
+  }
+  return JSON.stringify(out);
+}
+
 /** Events per page of an export: at most this many times the 1 MiB an event may hold in memory at once. */
 export const EXPORT_PAGE = 256;
 
@@ -355,7 +381,9 @@ export const EXPORT_PAGE = 256;
 export async function* exportChunks(
   head: { session: StoredSession; stats: SessionStats; agents: unknown[] },
   page: (type: EventType, afterTime: string, afterId: string, limit: number) => Promise<Array<{ data: string; init_timestamp: string; id: string }>>,
+  options: ExportOptions = {},
 ): AsyncIterable<string> {
+  const shown = options.summary ? summaryOf : (data: string) => data;
   yield `{"session":${JSON.stringify(head.session)},"stats":${JSON.stringify(head.stats)},"agents":${JSON.stringify(head.agents)}`;
   for (const type of EVENT_TYPES) {
     yield `,${JSON.stringify(type)}:[`;
@@ -364,7 +392,7 @@ export async function* exportChunks(
     for (;;) {
       const rows = await page(type, cursor.t, cursor.id, EXPORT_PAGE);
       if (rows.length === 0) break;
-      yield (first ? '' : ',') + rows.map((r) => r.data).join(',');
+      yield (first ? '' : ',') + rows.map((r) => shown(r.data)).join(',');
       first = false;
       const last = rows[rows.length - 1];
       cursor = { t: last.init_timestamp, id: last.id };

@@ -23,6 +23,7 @@ import {
   touchedSessions,
   usageOf,
   type EventColumns,
+  type ExportOptions,
 } from './rows.js';
 import { MODELS_PER_SESSION, type Overview, type SessionListItem, type SessionQuery, type Store, type StoredSession, type WriteBatch, type WriteOptions } from './store.js';
 
@@ -332,6 +333,7 @@ export class SqliteStore implements Store {
         `SELECT data, init_timestamp, id FROM events WHERE project_id = ? AND session_id = ? AND event_type = ?
            AND (init_timestamp, id) > (?, ?) ORDER BY init_timestamp, id LIMIT ?`,
       ),
+      getEvent: db.prepare<[string, string, string], { data: string }>('SELECT data FROM events WHERE project_id = ? AND session_id = ? AND id = ?'),
       agents: db.prepare<[string, string], { id: string; name: string }>('SELECT id, name FROM agents WHERE project_id = ? AND session_id = ?'),
       overviewUsage: db.prepare<[string, string], Record<string, unknown>>(
         'SELECT day, model, calls, unpriced, cost, prompt_tokens, completion_tokens, latency FROM daily_usage WHERE project_id = ? AND day >= ?',
@@ -451,13 +453,19 @@ export class SqliteStore implements Store {
     return row ? statsFromRow(row) : undefined;
   }
 
-  async exportSessionJson(projectId: string, sessionId: string): Promise<AsyncIterable<string> | undefined> {
+  async exportSessionJson(projectId: string, sessionId: string, options: ExportOptions = {}): Promise<AsyncIterable<string> | undefined> {
     const row = this.st.getSession.get(projectId, sessionId);
     if (!row) return undefined;
     const page = this.st.eventsPage;
-    return exportChunks({ session: rowToSession(row), stats: statsFromRow(row), agents: this.st.agents.all(projectId, sessionId) }, async (type, t, id, limit) =>
-      page.all(projectId, sessionId, type, t, id, limit),
+    return exportChunks(
+      { session: rowToSession(row), stats: statsFromRow(row), agents: this.st.agents.all(projectId, sessionId) },
+      async (type, t, id, limit) => page.all(projectId, sessionId, type, t, id, limit),
+      options,
     );
+  }
+
+  async getEvent(projectId: string, sessionId: string, eventId: string): Promise<string | undefined> {
+    return this.st.getEvent.get(projectId, sessionId, eventId)?.data;
   }
 
   async overview(projectId: string, since: Date): Promise<Overview> {

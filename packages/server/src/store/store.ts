@@ -1,4 +1,5 @@
 import type { AgentModel, EndState, EventModel, SessionModel, SessionStats } from '@agentops/model';
+import type { ExportOptions } from './rows.js';
 
 /** A session row as the REST API returns it. */
 export interface StoredSession extends SessionModel {
@@ -139,7 +140,9 @@ export interface Store {
   /** The ids of a session's events that match a full-text search (see {@link SessionQuery.search}), at most 1,000. */
   searchSession(projectId: string, sessionId: string, search: string): Promise<string[]>;
   /** The export as JSON text in chunks, read page by page: bounded memory for a session of any size. */
-  exportSessionJson(projectId: string, sessionId: string): Promise<AsyncIterable<string> | undefined>;
+  exportSessionJson(projectId: string, sessionId: string, options?: ExportOptions): Promise<AsyncIterable<string> | undefined>;
+  /** One event's JSON as stored, or undefined. */
+  getEvent(projectId: string, sessionId: string, eventId: string): Promise<string | undefined>;
   /** Cost and tokens per day (every day of the range, zeros included) and per model, since `since`. */
   overview(projectId: string, since: Date): Promise<Overview>;
   listSessions(projectId: string, q: SessionQuery): Promise<SessionListItem[]>;
