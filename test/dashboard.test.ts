@@ -430,6 +430,11 @@ describe('the dashboard in headless Chromium', () => {
       await filterBy({ model: 'claude-sonnet-4-20250514' }, [sessionB.id]);
       await filterBy({ has_errors: 'true', tag: 'web' }, [sessionA.id]);
       await filterBy({ min_cost: '0.0019', max_cost: '0.00215' }, [sid]);
+      // The filters are in the URL: a reload (or a shared link) shows the same list with the same filters.
+      expect(new URL(page.url()).search).toBe('?min_cost=0.0019&max_cost=0.00215');
+      await page.reload();
+      await eventually(async () => (await rows().count()) === 1 && (await rows().nth(0).getAttribute('data-session')) === sid);
+      expect(await page.locator('input[name=min_cost]').inputValue()).toBe('0.0019');
       // No filter: the first page of everything again.
       const firstPage = (await server.get('/v2/sessions?limit=50')).body.sessions as Array<{ session_id: string }>;
       await filterBy({}, firstPage.map((x) => x.session_id));

@@ -5,10 +5,15 @@ import { ErrorBadge, ShortId, StateBadge, Tags } from './components.js';
 import { cost, duration, int, ms, time } from './format.js';
 
 const PAGE = 50;
+const FILTERS = ['q', 'tag', 'end_state', 'model', 'agent', 'has_errors', 'min_cost', 'max_cost', 'after', 'before'];
 
 /** The sessions of the project, newest first, paged on the server; running sessions refresh live. */
 export function SessionsList({ navigate, onAuthError }) {
-  const [filters, setFilters] = useState({ q: '', tag: '', end_state: '', model: '', agent: '', has_errors: '', min_cost: '', max_cost: '', after: '', before: '' });
+  // The filters are the page's URL (/?q=…&model=…): a filtered list can be shared, reloaded, and come back to.
+  const [filters, setFilters] = useState(() => {
+    const url = new URLSearchParams(location.search);
+    return Object.fromEntries(FILTERS.map((k) => [k, url.get(k) ?? '']));
+  });
   const [draft, setDraft] = useState(filters);
   const [cursors, setCursors] = useState([]);
   const [rows, setRows] = useState(null);
@@ -50,6 +55,7 @@ export function SessionsList({ navigate, onAuthError }) {
     e.preventDefault();
     setCursors([]);
     setFilters(draft);
+    history.replaceState(null, '', `${location.pathname}${query(draft)}`);
   };
   const field = (k) => (e) => setDraft({ ...draft, [k]: e.currentTarget.value });
 
