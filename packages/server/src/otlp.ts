@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
-import { convertSpans, LIMITS, type AttributeValue, type Attributes, type ConvertedBatch, type SpanLike } from '@agentops/model';
+import { convertSpans, LIMITS, sessionIdOf, type AttributeValue, type Attributes, type ConvertedBatch, type SpanLike } from '@agentops/model';
 import { badRequest } from './errors.js';
 
 // The part of the OTLP trace protocol the server reads (opentelemetry/proto/trace/v1, common/v1, resource/v1).
@@ -220,5 +220,40 @@ export function decodeOtlpRequest(req: OtlpRequest): ConvertedBatch {
     }
     spans = decodeOtlpJson(parsed, req.maxSpans);
   }
-  return convertSpans(spans);
+  return withServiceNames(convertSpans(spans), spans);
+}
+
+/**
+ * Sessions that arrive as events only (another SDK's GenAI spans, no AgentOps session span) are named after the
+ * app that sent them: the resource's `service.name` becomes their host environment, as an inherited session
+ * record, so it fills a missing one and never replaces what a session span says.
+ */
+function withServiceNames(batch: ConvertedBatch, spans: SpanLike[]): ConvertedBatch {
+  const named = new Set(batch.sessions.map((s) => s.session_id.toLowerCase()));
+  const service = new Map<string, string>();
+  for (const span of spans) {
+    const name = span.resourceAttributes?.['service.name'];
+    if (typeof name !== 'string' || !name || name.startsWith('unknown_service')) continue;
+    const id = sessionIdOf(span).toLowerCase();
+    if (!named.has(id) && !service.has(id)) service.set(id, name.slice(0, LIMITS.nameChars));
+  }
+  if (service.size === 0) return batch;
+  const first = new Map<string, string>();
+  for (const e of batch.events) {
+    const id = e.session_id.toLowerCase();
+    const t = first.get(id);
+    if (service.has(id) && (t === undefined || e.init_timestamp < t)) first.set(id, e.init_timestamp);
+  }
+  const added = [...first].map(([id, init]) => ({
+    session_id: id,
+    init_timestamp: init,
+    end_timestamp: null,
+    end_state: null,
+    end_state_reason: null,
+    tags: undefined as unknown as string[], // says nothing of the tags
+    host_env: { 'service.name': service.get(id)! },
+    video: null,
+    inherited: true,
+  }));
+  return { ...batch, sessions: [...batch.sessions, ...added] };
 }

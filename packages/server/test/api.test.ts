@@ -252,6 +252,24 @@ describe.each(STORES)('%s store', (kind) => {
       expect(Number(stats.cost)).toBeGreaterThan(0);
     });
 
+    it("a session made of another SDK's spans is listed under the resource's service.name; a later batch of another service does not rename it", async () => {
+      const key = randomUUID();
+      await store.addApiKey(key, 'otlp-service');
+      const withService = (spans: unknown[], name: string) => ({
+        resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: name } }] }, scopeSpans: [{ scope: { name: 'x' }, spans }] }],
+      });
+      const post = (body: unknown) => app.inject({ method: 'POST', url: '/v1/traces', headers: { 'x-agentops-api-key': key, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+      const own = { ...llmSpan, traceId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' };
+      expect((await post(withService([own], 'support-bot'))).statusCode).toBe(200);
+      const list = async () => (await app.inject({ url: '/v2/sessions', headers: { 'x-agentops-api-key': key } })).json().sessions as Array<{ app: string | null; llm_calls: number; init_timestamp: string }>;
+      expect(await list()).toMatchObject([{ app: 'support-bot', llm_calls: 1 }]);
+      // Its start is its first event's, not the time the request came.
+      expect((await list())[0].init_timestamp < new Date(Date.now() - 60_000).toISOString()).toBe(true);
+      // A second batch from another service does not rename it.
+      expect((await post(withService([{ ...own, spanId: 'aaa19b7ec3c1b174' }], 'other-bot'))).statusCode).toBe(200);
+      expect(await list()).toMatchObject([{ app: 'support-bot', llm_calls: 2 }]);
+    });
+
     it.each([
       ['truncated protobuf', 'application/x-protobuf', Buffer.from([0x0a, 0xff, 0x01, 0x02]), 400],
       ['malformed JSON', 'application/json', Buffer.from('{"resourceSpans": ['), 400],
