@@ -4,6 +4,8 @@ const nullableString = (maxLength = 1_000_000) => ({ type: ['string', 'null'], m
 const nullableCount = { type: ['integer', 'null'], minimum: 0, maximum: 1e12 };
 const uuid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' };
 const timestamp = { type: 'string', format: 'date-time' };
+/** Event times are checked (and normalised to UTC) by `checkBatch`, once: a format check here would do it twice. */
+const eventTime = { type: 'string', maxLength: 64 };
 
 export const sessionBody = {
   type: 'object',
@@ -41,8 +43,8 @@ export const eventsBody = {
           id: { type: 'string', minLength: 1, maxLength: 200 },
           event_type: { enum: ['llms', 'actions', 'tools', 'errors'] },
           session_id: uuid,
-          init_timestamp: timestamp,
-          end_timestamp: timestamp,
+          init_timestamp: eventTime,
+          end_timestamp: eventTime,
           agent_id: nullableString(200),
           model: nullableString(1000),
           prompt_tokens: nullableCount,

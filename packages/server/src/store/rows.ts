@@ -425,10 +425,21 @@ export function searchText(e: EventModel): string {
   };
   const r = e as unknown as Record<string, unknown>;
   for (const f of SEARCHED_FIELDS) walk(r[f], 0);
-  return searchWords(out.join(' ').slice(0, SEARCH_TEXT_CHARS), Infinity).join(' ');
+  return words(out.join(' ').slice(0, SEARCH_TEXT_CHARS));
 }
 
+// One replace, not a list of matches: this runs for every event stored. ASCII text (most of it) takes the
+// cheaper class; both keep exactly the letters and digits.
+const NOT_WORD_ASCII = /[^a-z0-9]+/g;
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
+const words = (text: string) => {
+  const lower = text.toLowerCase();
+  return lower.replace(ASCII.test(lower) ? NOT_WORD_ASCII : NOT_WORD, ' ').trim();
+};
+
 /** The words of a search, at most 16: every one must match (a word as the tokenizers see it, letters and digits). */
-export function searchWords(search: string, max = 16): string[] {
-  return (search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, max);
+export function searchWords(search: string): string[] {
+  const w = words(search);
+  return w ? w.split(' ').slice(0, 16) : [];
 }
