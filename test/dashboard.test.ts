@@ -440,13 +440,18 @@ describe('the dashboard in headless Chromium', () => {
       await filterBy({}, firstPage.map((x) => x.session_id));
     });
 
-    it('signing in says where the local key is; the page has its own icon (no 404 on any request)', async () => {
+    it('the session link opened without a key: the sign-in says where the local key is, then opens the session; the page has its own icon (no 404)', async () => {
+      // The session link the SDK prints, in a browser that has no key yet.
       const fresh = await browser.newPage();
-      await fresh.goto(`${server.url}/`);
+      await fresh.goto(`${server.url}/sessions/${sid}`);
       const hint = fresh.locator('[data-hint=local-key]');
       await hint.waitFor();
       expect(await hint.innerText()).toContain('.agentops/local-api-key');
       expect(await fresh.locator('link[rel=icon]').count()).toBe(1);
+      await fresh.locator('input[name=apiKey]').fill(server.apiKey);
+      await fresh.getByRole('button', { name: 'Sign in' }).click();
+      await fresh.locator(`section.session`).waitFor();
+      expect(await fresh.locator('section.session h2').innerText()).toContain(sid);
       await fresh.close();
       expect(notFound).toEqual([]);
     });

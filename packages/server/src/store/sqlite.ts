@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS daily_activity (
   PRIMARY KEY (project_id, day)
 );
 -- Contentless: the words only, keyed by the event's rowid.
-CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(words, content='', tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(words, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS agents (
   project_id TEXT NOT NULL,
   id TEXT NOT NULL,
