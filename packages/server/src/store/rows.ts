@@ -432,7 +432,7 @@ export function searchText(e: EventModel): string {
 // cheaper class; both keep exactly the letters and digits.
 const NOT_WORD_ASCII = /[^a-z0-9]+/g;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 const words = (text: string) => {
   const lower = text.toLowerCase();
   return lower.replace(ASCII.test(lower) ? NOT_WORD_ASCII : NOT_WORD, ' ').trim();
