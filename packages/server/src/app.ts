@@ -261,13 +261,13 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     };
   });
 
-  /** The session of a `/v2/sessions/:id/…` route: ids are UUIDs, anything else names no session. */
   app.get('/v2/project', async (request: FastifyRequest) => {
     const project = await store.project(await keyProject(request));
     if (!project) throw notFound('No such project');
     return project;
   });
 
+  /** The session of a `/v2/sessions/:id/…` route: ids are UUIDs, anything else names no session. */
   const sessionParam = async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const id = request.params.id.toLowerCase();
     const projectId = await keyProject(request);
