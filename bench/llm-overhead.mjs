@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { context, trace } from '@opentelemetry/api';
 import { inMemoryFetch, nsPerOp } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -33,14 +34,31 @@ const INSTRUMENTATIONS = {
 registerInstrumentations({ instrumentations: INSTRUMENTATIONS[variant]?.() ?? [], tracerProvider: provider });
 const OpenAI = require('openai');
 if (variant === 'bare-span') {
+  // The floor: a CLIENT span made current for the call (as every instrumentation here does, so that the HTTP
+  // request nests under it), ended when the call settles or, for a stream, when its last chunk has been read.
   const tracer = provider.getTracer('bare-span');
   const proto = (OpenAI.OpenAI ?? OpenAI).Chat.Completions.prototype;
   const create = proto.create;
   proto.create = function (...args) {
     const span = tracer.startSpan('chat', { kind: 2 /* CLIENT */ });
-    const p = create.apply(this, args);
+    const p = context.with(trace.setSpan(context.active(), span), () => create.apply(this, args));
     const end = () => span.end();
-    p.then(end, end);
+    if (args[0]?.stream !== true) {
+      p.then(end, end);
+      return p;
+    }
+    p.then((stream) => {
+      const iterator = stream.iterator;
+      stream.iterator = function () {
+        const inner = iterator.call(this);
+        const observed = {
+          next: () => inner.next().then((r) => (r.done && end(), r), (e) => (end(), Promise.reject(e))),
+          return: (v) => (end(), inner.return(v)),
+          [Symbol.asyncIterator]: () => observed,
+        };
+        return observed;
+      };
+    }, end);
     return p;
   };
 }
@@ -58,7 +76,15 @@ const call =
 // Counting instructions (bench/instructions.mjs): exactly N calls, nothing timed.
 const countedCalls = Number(process.env.AGENTOPS_BENCH_CALLS);
 if (countedCalls > 0) {
-  for (let i = 0; i < countedCalls; i++) await call();
+  // AGENTOPS_BENCH_WARM=K: after K calls, say so on stdout and pause, so a profiler can start collecting there.
+  const warm = Number(process.env.AGENTOPS_BENCH_WARM);
+  for (let i = 0; i < countedCalls; i++) {
+    if (i === warm) {
+      console.log('WARM');
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    await call();
+  }
   await provider.shutdown();
   process.exit(0);
 }

@@ -1,5 +1,9 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
+import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import * as A from '@agentops/model';
+
+// Read once, as the model's names below: the API's exports are getters, and these are used on every call.
+const { context, trace, SpanKind, SpanStatusCode } = api;
 
 // Read once: these are on the path of every LLM call, and a bundled module's exports are getters.
 const {

@@ -1,9 +1,13 @@
-import { context, type Attributes, type DiagLogger, type Tracer } from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
+import type { Attributes, DiagLogger, Tracer } from '@opentelemetry/api';
 import { observeApiPromise } from './api-promise.js';
 import { LlmCall } from './llm-call.js';
 import { observeStream, type StreamAccumulator } from './stream.js';
 
 type Params = Record<string, unknown>;
+
+// Read once: the API's exports are getters, and this runs on every call.
+const { context } = api;
 
 /**
  * How one patched client method is read. Made once, when the method is patched — not per call — so that a
