@@ -236,15 +236,11 @@ const BENCHMARKS = {
         const ours = added('agentops') - floor;
         const peerAbove = bestPeer - floor;
         const fewer = added('agentops') < bestPeer;
-        // The bare span is a floor only if nothing costs less: otherwise the above-floor target cannot be judged.
-        const floorHolds = floor >= 0 && floor <= Math.min(added('otel-contrib'), added('traceloop'), added('agentops'));
-        const halfMet = floorHolds && ours <= peerAbove / 2;
+        const halfMet = ours <= peerAbove / 2;
         pass &&= fewer && halfMet;
         verdicts.push(
           `${mode}: ours ${signed(added('agentops'))} vs best peer ${signed(bestPeer)} — fewer than every peer: ${fewer ? 'met' : 'NOT met'}; ` +
-            (floorHolds
-              ? `above the floor ${signed(ours)} vs the best peer's ${signed(peerAbove)} — at most half: ${halfMet ? 'met' : 'NOT met'}`
-              : `the bare-span variant (${signed(floor)}) is no floor here, so "at most half above the floor" is not judged`),
+            `above the floor ${signed(ours)} vs the best peer's ${signed(peerAbove)} — at most half: ${halfMet ? 'met' : 'NOT met'}`,
         );
       }
       return {
@@ -252,11 +248,15 @@ const BENCHMARKS = {
         md: [
           'Each variant of `bench/llm-overhead.mjs` (real `openai` client, in-memory fetch, one `NodeTracerProvider` +',
           '`BatchSpanProcessor`, each package\'s defaults; ours with content capture and cost on) under',
-          '`valgrind --tool=callgrind`, V8 single-threaded, at two call counts (plain 1,000 / 3,000; streamed, 50 chunks,',
-          '200 / 600): the difference divided by the extra calls is one call\'s instructions, start-up cancelled out.',
-          'The bare-span variant calls `then` on the client\'s `APIPromise`, which parses the response in a chain of its own',
-          '(plain), and it ends its span at the stream object, before the chunks (stream): it bounds wall time in the benchmark',
-          'above, but it is not a floor of instructions.',
+          '`valgrind --tool=callgrind`, V8 single-threaded, at two call counts (plain 8,000 / 17,000; streamed, 50 chunks,',
+          '1,000 / 2,000): the difference divided by the extra calls is one call\'s instructions, with start-up and the',
+          'JIT\'s warm-up cancelled out. The old generation is made big enough (`--initial-old-space-size=2048`) that no',
+          'major collection falls between the two counts (one more or less of them moved a figure by ±30 k); the',
+          'young-generation collections every call\'s garbage causes are counted. The floor (`bare-span`) is a CLIENT span',
+          'made current for the call and ended when it settles — for a stream, when its last chunk is read — with no',
+          'attributes: what every instrumentation here does at the least. "none" has no span at all, and so never turns on',
+          'the async context tracking that the provider\'s exporter switches on with its first export (~80 k a call for',
+          'the promises of the client itself): compare above the floor.',
           '',
           '| call | variant | instructions per call | added over none | above the floor |',
           '|---|---|---:|---:|---:|',
@@ -296,19 +296,24 @@ const BENCHMARKS = {
     run() {
       const r = run('startup.mjs', '20');
       const q = r.addedMs.agentops / r.addedMs.autoInstrumentations;
+      const i = r.addedInstructions;
+      const qi = i ? i.agentops / i.autoInstrumentations : undefined;
+      const M = (n) => `${(n / 1e6).toFixed(1)} M`;
       return {
-        pass: q <= 0.15,
+        pass: q <= 0.1 && qi !== undefined && qi <= 0.1,
         md: [
           '`node -e \'\'` alone, with `--require @agentops/otel/register`, and with',
-          '`--require @opentelemetry/auto-instrumentations-node/register` (exporters off, no API key), 20 interleaved runs, median.',
+          '`--require @opentelemetry/auto-instrumentations-node/register` (exporters off, no API key), 20 interleaved runs, median;',
+          'then each once under `valgrind --tool=callgrind` (V8 single-threaded), in instructions.',
           '',
-          '| variant | median ms | added ms |',
-          '|---|---:|---:|',
-          `| node | ${r.medianMs.node} | |`,
-          `| @agentops/otel/register | ${r.medianMs.agentops} | **${r.addedMs.agentops}** |`,
-          `| auto-instrumentations-node/register | ${r.medianMs['auto-instrumentations']} | ${r.addedMs.autoInstrumentations} |`,
+          '| variant | median ms | added ms | instructions | added |',
+          '|---|---:|---:|---:|---:|',
+          `| node | ${r.medianMs.node} | | ${i ? M(r.instructions.node) : '—'} | |`,
+          `| @agentops/otel/register | ${r.medianMs.agentops} | **${r.addedMs.agentops}** | ${i ? M(r.instructions.agentops) : '—'} | ${i ? `**+${M(i.agentops)}**` : '—'} |`,
+          `| auto-instrumentations-node/register | ${r.medianMs['auto-instrumentations']} | ${r.addedMs.autoInstrumentations} | ${i ? M(r.instructions['auto-instrumentations']) : '—'} | ${i ? `+${M(i.autoInstrumentations)}` : '—'} |`,
           '',
-          `Target: our added ms at most 0.15 of the auto-instrumentations preload's — ${q <= 0.15 ? 'met' : 'NOT met'} (${q.toFixed(3)}).`,
+          `Target: ours at most 0.10 of the auto-instrumentations preload's — in ms ${q <= 0.1 ? 'met' : 'NOT met'} (${q.toFixed(3)}); ` +
+            `in instructions ${qi === undefined ? 'not measured (no valgrind)' : `${qi <= 0.1 ? 'met' : 'NOT met'} (${qi.toFixed(3)})`}.`,
         ].join('\n'),
       };
     },

@@ -1,6 +1,7 @@
 // Start-up cost of the preloads: `node -e ''` alone, with `--require @agentops/otel/register`, and with
-// `--require @opentelemetry/auto-instrumentations-node/register`, exporters off. Runs are interleaved.
-import { spawnSync } from 'node:child_process';
+// `--require @opentelemetry/auto-instrumentations-node/register`, exporters off. Runs are interleaved. The same three
+// are then counted in instructions under callgrind (V8 single-threaded), which does not swing with the machine.
+import { execFileSync, spawnSync } from 'node:child_process';
 
 const RUNS = Number(process.argv[2] ?? 20);
 const env = { ...process.env, AGENTOPS_API_KEY: '', AGENTOPS_LOG_LEVEL: 'error', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', NODE_OPTIONS: '' };
@@ -20,4 +21,32 @@ for (let i = 0; i < RUNS + 2; i++) {
 }
 const median = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
-console.log(JSON.stringify({ runs: RUNS, medianMs: m, addedMs: { agentops: Math.round((m.agentops - m.node) * 10) / 10, autoInstrumentations: Math.round((m['auto-instrumentations'] - m.node) * 10) / 10 } }));
+
+function instructions(args) {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...args, '-e', ''], {
+    env,
+    cwd: import.meta.dirname,
+    encoding: 'utf8',
+  });
+  const found = /Collected\s*:\s*(\d+)/.exec(r.stderr ?? '');
+  if (!found) throw new Error(`no instruction count: ${r.stderr?.slice(-500)}`);
+  return Number(found[1]);
+}
+let counted;
+try {
+  execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  counted = Object.fromEntries(Object.entries(variants).map(([k, args]) => [k, instructions(args)]));
+} catch (e) {
+  if (e?.code !== 'ENOENT') throw e;
+}
+console.log(
+  JSON.stringify({
+    runs: RUNS,
+    medianMs: m,
+    addedMs: { agentops: Math.round((m.agentops - m.node) * 10) / 10, autoInstrumentations: Math.round((m['auto-instrumentations'] - m.node) * 10) / 10 },
+    ...(counted && {
+      instructions: counted,
+      addedInstructions: { agentops: counted.agentops - counted.node, autoInstrumentations: counted['auto-instrumentations'] - counted.node },
+    }),
+  }),
+);

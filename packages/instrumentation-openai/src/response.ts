@@ -48,7 +48,9 @@ function chatChoiceMessages(choices: unknown): { messages: GenAiMessage[]; finis
     if (typeof c.text === 'string') parts.push({ type: 'text', content: c.text });
     const reason = typeof c.finish_reason === 'string' ? c.finish_reason : undefined;
     if (reason) finish.push(reason);
-    messages.push({ role: String(msg.role ?? 'assistant'), parts, ...(reason ? { finish_reason: reason } : {}) });
+    const message: GenAiMessage = { role: String(msg.role ?? 'assistant'), parts };
+    if (reason) message.finish_reason = reason;
+    messages.push(message);
   }
   return { messages, finish };
 }

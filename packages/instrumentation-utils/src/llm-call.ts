@@ -1,6 +1,7 @@
 import * as api from '@opentelemetry/api';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import * as A from '@agentops/model';
+import { cut } from './content-json.js';
 
 // Read once, as the model's names below: the API's exports are getters, and these are used on every call.
 const { context, trace, SpanKind, SpanStatusCode } = api;
@@ -33,20 +34,6 @@ function parentContext(): Context {
   return hook?.() ?? active;
 }
 
-function cut(s: string, limit: number): string {
-  return s.length > limit ? `${s.slice(0, limit)}…[truncated by AgentOps at ${limit} characters]` : s;
-}
-
-/** JSON of content for an attribute, bounded; never throws. */
-export function contentJson(value: unknown, limit: number): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return cut(typeof value === 'string' ? value : JSON.stringify(value), limit);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Calls not ended yet (a stream the app never reads, a promise it never awaits), shared through a global so
  * the SDK can end them with their session or at exit: every call becomes an event. Bounded: past
@@ -55,6 +42,24 @@ export function contentJson(value: unknown, limit: number): string | undefined {
 const OPEN_CALLS = Symbol.for('agentops.openLlmCalls');
 const MAX_OPEN_CALLS = 10_000;
 const openCalls: Set<LlmCall> = ((globalThis as { [OPEN_CALLS]?: Set<LlmCall> })[OPEN_CALLS] ??= new Set());
+
+// A process calls few models: their span names ("chat gpt-4o") are made once, not concatenated on every call (a
+// string the span then holds until it is exported).
+const SPAN_NAMES = new Map<string, Map<string, string>>();
+let spanNameCount = 0;
+function spanName(operation: string, model: string): string {
+  let byModel = SPAN_NAMES.get(operation);
+  if (byModel === undefined) SPAN_NAMES.set(operation, (byModel = new Map()));
+  let name = byModel.get(model);
+  if (name === undefined) {
+    name = `${operation} ${model}`;
+    if (spanNameCount < 256) {
+      byModel.set(model, name);
+      spanNameCount++;
+    }
+  }
+  return name;
+}
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -84,7 +89,7 @@ export class LlmCall {
     this.provider = str(attributes[GEN_AI_PROVIDER_NAME]);
     this.requestModel = str(attributes[GEN_AI_REQUEST_MODEL]);
     const parent = parentContext();
-    this.span = tracer.startSpan(this.requestModel ? `${operation} ${this.requestModel}` : operation, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span = tracer.startSpan(this.requestModel ? spanName(operation, this.requestModel) : operation, { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
     openCalls.add(this);
     if (openCalls.size > MAX_OPEN_CALLS) openCalls.values().next().value?.endIncomplete();

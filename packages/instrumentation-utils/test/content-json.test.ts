@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { contentJson } from '../src/index.js';
+
+const LIMIT = 1_000_000;
+
+// Strings with what JSON must escape: quotes, backslashes, control characters, lone and paired surrogates.
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('', '"', '\\', '\n\t\u0000', '\ud800', '\udc00x', '😀', 'a'.repeat(2000), `${'b'.repeat(1500)}"`),
+);
+const part = fc.oneof(
+  fc.record({ type: fc.constantFrom('text', 'reasoning', 'refusal'), content: text }),
+  fc.record({ type: fc.constant('tool_call'), id: text, name: text, arguments: fc.jsonValue() }),
+  fc.record({ type: fc.constant('text'), content: text, extra: fc.jsonValue() }),
+  fc.anything(),
+);
+const message = fc.oneof(
+  fc.record({ role: text, parts: fc.array(part, { maxLength: 4 }) }),
+  fc.record({ role: text, parts: fc.array(part, { maxLength: 4 }), finish_reason: fc.option(text, { nil: undefined }) }),
+  fc.record({ role: text, parts: fc.array(part), name: text }),
+  fc.record({ role: fc.anything(), parts: fc.anything() }),
+  fc.anything(),
+);
+
+describe('contentJson', () => {
+  it('writes exactly what JSON.stringify writes, for GenAI messages and for anything else', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 5 }), (messages) => {
+        let expected: string | undefined;
+        try {
+          expected = JSON.stringify(messages);
+        } catch {
+          expected = undefined; // a bigint somewhere: both give up
+        }
+        expect(contentJson(messages, LIMIT)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps what the hand-written path does not know: toJSON, class instances, holes, undefined items', () => {
+    class Box {
+      constructor(readonly v: number) {}
+    }
+    const odd: unknown[] = [
+      { role: 'user', parts: [{ type: 'text', content: 'x', toJSON: () => 'replaced' }] },
+      { role: 'user', parts: [new Box(1), new Date(0)] },
+      undefined,
+      () => 1,
+      { role: 'user', parts: [{ type: 'text', content: 'x' }], finish_reason: 5 },
+    ];
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = [, { role: 'a', parts: [] }];
+    expect(contentJson(odd, LIMIT)).toBe(JSON.stringify(odd));
+    expect(contentJson(holes, LIMIT)).toBe(JSON.stringify(holes));
+    const withToJson = Object.assign([{ role: 'a', parts: [] }], { toJSON: () => 'whole' });
+    expect(contentJson(withToJson, LIMIT)).toBe('"whole"');
+  });
+
+  it('cuts at the limit, and gives up on what JSON cannot hold without throwing', () => {
+    const long = [{ role: 'user', parts: [{ type: 'text', content: 'y'.repeat(100) }] }];
+    expect(contentJson(long, 50)).toBe(`${JSON.stringify(long).slice(0, 50)}…[truncated by AgentOps at 50 characters]`);
+    const cyclic: Record<string, unknown> = { role: 'user' };
+    cyclic.parts = [cyclic];
+    expect(contentJson([cyclic], LIMIT)).toBeUndefined();
+    expect(contentJson([{ role: 'user', parts: [{ type: 'text', content: 1n }] }], LIMIT)).toBeUndefined();
+    expect(contentJson('as it is', LIMIT)).toBe('as it is');
+  });
+});
