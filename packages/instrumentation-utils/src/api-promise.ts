@@ -14,6 +14,7 @@ interface ApiPromiseLike<T> extends Promise<T> {
    */
   parseResponse: (this: unknown, a: unknown, b: unknown) => unknown;
   asResponse(): Promise<unknown>;
+  _thenUnwrap(transform: (data: unknown, props: unknown) => unknown): ApiPromiseLike<unknown>;
   /** Set by the clients' parse(), which then()/withResponse() call. */
   parsedPromise?: Promise<T>;
   [CALL_AWAITING_RAW_RESPONSE]?: LlmCall;
@@ -44,6 +45,7 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
       if (!call.ended) Promise.resolve(parsed).then(onResult, fail);
       return parsed;
     };
+    if (Object.prototype.hasOwnProperty.call(p, '_thenUnwrap')) observeOwnThenUnwrap(p, call, onResult, fail);
     endOnRawResponseOnly(p, call);
     return p;
   }
@@ -54,6 +56,31 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
   }
   onResult(p);
   return p;
+}
+
+/**
+ * openai 7 gives each APIPromise its own `_thenUnwrap`, closed over the client's parser: the promises it derives (its
+ * `parse()` helpers, an app's own `_thenUnwrap`) never call the instance's `parseResponse`. Their transform is handed
+ * the parsed result first, and a failed parse fails the call.
+ */
+function observeOwnThenUnwrap(p: ApiPromiseLike<unknown>, call: LlmCall, onResult: (result: unknown) => unknown, fail: (error: unknown) => void): void {
+  const own = p._thenUnwrap;
+  p._thenUnwrap = function (this: unknown, transform: (data: unknown, props: unknown) => unknown) {
+    const derived = own.call(this, (data: unknown, props: unknown) => {
+      if (!call.ended) onResult(data);
+      return transform(data, props);
+    });
+    const parseResponse = derived.parseResponse;
+    if (typeof parseResponse === 'function') {
+      derived.parseResponse = function (this: unknown, a: unknown, b: unknown): unknown {
+        const parsed = parseResponse.call(this, a, b);
+        if (!call.ended) Promise.resolve(parsed).then(undefined, fail);
+        return parsed;
+      };
+    }
+    endOnRawResponseOnly(derived, call);
+    return derived;
+  };
 }
 
 /**
