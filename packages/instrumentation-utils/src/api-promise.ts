@@ -37,14 +37,7 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
   if (isApiPromise(p)) {
     // Request failures (APIError for 4xx/5xx, connection errors) reject the response promise.
     p.responsePromise.then(undefined, fail);
-    const parseResponse = p.parseResponse;
-    p.parseResponse = function observedParseResponse(this: unknown, a: unknown, b: unknown): unknown {
-      const parsed = parseResponse.call(this, a, b);
-      // Registered before the client's own reaction to the parse, so a stream is observed before the app reads it;
-      // a body that cannot be parsed (a 200 with invalid JSON) fails the call with the client's own error.
-      if (!call.ended) Promise.resolve(parsed).then(onResult, fail);
-      return parsed;
-    };
+    observeParser(p, call, onResult, fail);
     if (Object.prototype.hasOwnProperty.call(p, '_thenUnwrap')) observeOwnThenUnwrap(p, call, onResult, fail);
     endOnRawResponseOnly(p, call);
     return p;
@@ -59,6 +52,20 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
 }
 
 /**
+ * Replaces the promise's parser with one that hands what it parses to `onValue` and its failure to `fail`.
+ * Registered before the client's own reaction to the parse, so a stream is observed before the app reads it; a body
+ * that cannot be parsed (a 200 with invalid JSON) fails the call with the client's own error.
+ */
+function observeParser(p: ApiPromiseLike<unknown>, call: LlmCall, onValue: ((value: unknown) => unknown) | undefined, fail: (error: unknown) => void): void {
+  const parseResponse = p.parseResponse;
+  p.parseResponse = function observedParseResponse(this: unknown, a: unknown, b: unknown): unknown {
+    const parsed = parseResponse.call(this, a, b);
+    if (!call.ended) Promise.resolve(parsed).then(onValue, fail);
+    return parsed;
+  };
+}
+
+/**
  * openai 7 gives each APIPromise its own `_thenUnwrap`, closed over the client's parser: the promises it derives (its
  * `parse()` helpers, an app's own `_thenUnwrap`) never call the instance's `parseResponse`. Their transform is handed
  * the parsed result first, and a failed parse fails the call.
@@ -70,14 +77,7 @@ function observeOwnThenUnwrap(p: ApiPromiseLike<unknown>, call: LlmCall, onResul
       if (!call.ended) onResult(data);
       return transform(data, props);
     });
-    const parseResponse = derived.parseResponse;
-    if (typeof parseResponse === 'function') {
-      derived.parseResponse = function (this: unknown, a: unknown, b: unknown): unknown {
-        const parsed = parseResponse.call(this, a, b);
-        if (!call.ended) Promise.resolve(parsed).then(undefined, fail);
-        return parsed;
-      };
-    }
+    if (typeof derived.parseResponse === 'function') observeParser(derived, call, undefined, fail);
     endOnRawResponseOnly(derived, call);
     return derived;
   };
