@@ -1,6 +1,6 @@
 import { isUuid } from '@agentops/model';
-import { errors, jwtVerify, SignJWT } from 'jose';
-import { badRequest, HttpError, unauthorized } from './errors.js';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { badRequest, unauthorized } from './errors.js';
 import { hashApiKey, type Store } from './store/index.js';
 
 /** What a request is allowed to touch. */
@@ -59,15 +59,16 @@ export class Auth {
   async fromBearer(header: string | undefined): Promise<Principal> {
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!m) throw unauthorized('Missing bearer token (Authorization: Bearer <jwt>)');
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(m[1], this.secret, { algorithms: ['HS256'] });
-      if (typeof payload.project_id !== 'string' || typeof payload.kh !== 'string') throw unauthorized('Invalid token');
-      if (!(await this.store.keyHashBelongs(payload.kh, payload.project_id))) throw unauthorized('Revoked token: its API key or project was deleted');
-      return { projectId: payload.project_id, sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined };
+      ({ payload } = await jwtVerify(m[1], this.secret, { algorithms: ['HS256'] }));
     } catch (e) {
-      if (e instanceof HttpError) throw e;
       if (e instanceof errors.JWTExpired) throw unauthorized('Expired token');
       throw unauthorized('Invalid token');
     }
+    if (typeof payload.project_id !== 'string' || typeof payload.kh !== 'string') throw unauthorized('Invalid token');
+    // Outside the try: a store that is down is a 503 (retry later), not a token to re-authorize.
+    if (!(await this.store.keyHashBelongs(payload.kh, payload.project_id))) throw unauthorized('Revoked token: its API key or project was deleted');
+    return { projectId: payload.project_id, sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined };
   }
 }

@@ -56,6 +56,25 @@ describe('when the disk refuses writes', () => {
     store.db.pragma('query_only = OFF');
     expect((await send('ro', 5)).statusCode).toBe(200);
   });
+
+  it('a storage fault while a token is checked is a 503 to retry, not a 401 that would send the client to re-authorize', async () => {
+    // A read of the key table that fails as a dropped PostgreSQL connection or a SQLite I/O error does (seen in CI
+    // when PostgreSQL's connections were terminated between two requests).
+    const keyHashBelongs = store.keyHashBelongs.bind(store);
+    store.keyHashBelongs = () => Promise.reject(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }));
+    try {
+      const during = await send('auth-fault', 5);
+      expect(during.statusCode).toBe(503);
+      expect(during.headers['retry-after']).toBe('5');
+      expect(during.json().message).toMatch(/Storage unavailable \(SQLITE_IOERR\)/);
+    } finally {
+      store.keyHashBelongs = keyHashBelongs;
+    }
+    expect((await send('auth-fault', 5)).statusCode).toBe(200);
+    // A forged token is still a 401.
+    const forged = await app.inject({ method: 'POST', url: '/v2/create_events', headers: { authorization: `Bearer ${jwt.slice(0, -2)}xx` }, payload: { events: [] } });
+    expect(forged.statusCode).toBe(401);
+  });
 });
 
 describe.skipIf(postgresOff())('when PostgreSQL refuses writes or drops its connections', () => {
