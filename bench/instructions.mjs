@@ -13,8 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const VARIANTS = ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'];
-const COUNTS = { plain: [8000, 17000], stream: [1000, 2000] };
+// `node bench/instructions.mjs [plain|stream] [variant,...]` measures only those (while working on one of them).
+const [onlyMode, onlyVariants] = process.argv.slice(2);
+const VARIANTS = onlyVariants ? onlyVariants.split(',') : ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'];
+const COUNTS = Object.fromEntries(Object.entries({ plain: [8000, 17000], stream: [1000, 2000] }).filter(([m]) => !onlyMode || m === onlyMode));
 const NODE_FLAGS = ['--single-threaded', '--initial-old-space-size=2048'];
 
 function hasValgrind() {

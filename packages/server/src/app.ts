@@ -9,6 +9,7 @@ import { OtlpDecoder } from './otlp-decoder.js';
 import { agentBody, eventsBody, reauthorizeBody, sessionBody, tokenBody } from './schemas.js';
 import { openStore, type Store } from './store/index.js';
 import { registerDashboard } from './dashboard.js';
+import { IngestTimings, type IngestMarks } from './ingest-timing.js';
 
 export interface ServerOptions {
   /**
@@ -57,6 +58,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who the request is from, set from its headers before the body is read. */
     principal?: Principal;
+    /** The phases of an ingest request's time, while it runs (see {@link IngestTimings}). */
+    ingest?: IngestMarks;
   }
 }
 
@@ -88,9 +91,15 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
   const decoder = new OtlpDecoder();
+  const timings = new IngestTimings();
+  const isIngest = (request: FastifyRequest) => {
+    const url = request.routeOptions.url;
+    return url === '/v2/create_events' || url === '/v1/traces';
+  };
 
   // Credentials are checked from the headers before a body is read (route config `auth`).
   app.addHook('onRequest', async (request) => {
+    if (isIngest(request)) request.ingest = timings.begin();
     const mode = (request.routeOptions.config as { auth?: AuthMode } | undefined)?.auth;
     if (mode === 'key') request.principal = { projectId: await keyProject(request) };
     else if (mode === 'session') request.principal = await sessionPrincipal(request);
@@ -98,7 +107,11 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
       request.principal =
         request.headers['x-agentops-api-key'] !== undefined ? { projectId: await keyProject(request) } : await auth.fromBearer(request.headers.authorization);
     }
+    timings.mark(request.ingest, 'auth_ms');
   });
+  // Between these two hooks Fastify validates the body against the route's schema.
+  app.addHook('preValidation', async (request) => timings.mark(request.ingest, 'receive_ms'));
+  app.addHook('preHandler', async (request) => timings.mark(request.ingest, 'validate_ms'));
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
@@ -140,15 +153,20 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
   const latencies = new Float64Array(10_000);
   let latencyCount = 0;
   app.addHook('onResponse', async (request, reply) => {
-    const url = request.routeOptions.url;
-    if (url === '/v2/create_events' || url === '/v1/traces') latencies[latencyCount++ % latencies.length] = reply.elapsedTime;
+    if (!isIngest(request)) return;
+    latencies[latencyCount++ % latencies.length] = reply.elapsedTime;
+    timings.end(request.ingest);
   });
   app.get('/v2/server/metrics', async (request: FastifyRequest) => {
     await keyProject(request);
     const n = Math.min(latencyCount, latencies.length);
     const sorted = Array.from(latencies.subarray(0, n)).sort((a, b) => a - b);
     const at = (q: number) => (n ? Math.round(sorted[Math.min(n - 1, Math.floor(q * n))] * 100) / 100 : null);
-    return { ingest: { requests: latencyCount, window: n, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: n ? Math.round(sorted[n - 1] * 100) / 100 : null } };
+    return {
+      ingest: { requests: latencyCount, window: n, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: n ? Math.round(sorted[n - 1] * 100) / 100 : null },
+      // Where the ingest time went, summed over every ingest request since start.
+      ingest_time: timings.report(),
+    };
   });
 
   const sessionUrl = (request: FastifyRequest, id: string) => `${request.protocol}://${request.host}/sessions/${id}`;
@@ -192,15 +210,17 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
 
   app.post('/v2/create_events', { schema: { body: eventsBody }, config: { auth: 'session' } }, async (request: FastifyRequest<{ Body: { events: EventModel[] } }>) => {
     const p = request.principal as Required<Principal>;
-    if (!(await store.getSession(p.projectId, p.sessionId))) throw notFound(`No session ${p.sessionId} in this project`);
-    const named = request.body.events.map((e) => {
-      if (e.session_id && e.session_id.toLowerCase() !== p.sessionId) {
-        throw badRequest(`Event ${e.id} names session ${e.session_id}, but the token is for session ${p.sessionId}`);
-      }
-      return { ...e, session_id: p.sessionId } as EventModel;
+    const events = await timings.time(request.ingest, 'validate_ms', async () => {
+      if (!(await store.getSession(p.projectId, p.sessionId))) throw notFound(`No session ${p.sessionId} in this project`);
+      const named = request.body.events.map((e) => {
+        if (e.session_id && e.session_id.toLowerCase() !== p.sessionId) {
+          throw badRequest(`Event ${e.id} names session ${e.session_id}, but the token is for session ${p.sessionId}`);
+        }
+        return { ...e, session_id: p.sessionId } as EventModel;
+      });
+      return checkBatch({ events: named }).events;
     });
-    const { events } = checkBatch({ events: named });
-    const inserted = await store.write(p.projectId, { events });
+    const inserted = await timings.time(request.ingest, 'store_ms', () => store.write(p.projectId, { events }));
     return { status: 'Success', received: events.length, inserted };
   });
 
@@ -326,22 +346,25 @@ export async function buildApp(options: ServerOptions): Promise<{ app: FastifyIn
     otlp.post('/v1/traces', { config: { auth: 'key-or-bearer' } }, async (request: FastifyRequest<{ Body: Buffer }>, reply: FastifyReply) => {
       const principal = request.principal!;
       const projectId = principal.projectId;
-      const decoded = await decoder.decode({
+      const decoded = await timings.time(request.ingest, 'decode_ms', () => decoder.decode({
         body: request.body,
         contentType: String(request.headers['content-type'] ?? ''),
         encoding: String(request.headers['content-encoding'] ?? 'identity'),
         bodyLimit,
         maxSpans: LIMITS.eventsPerRequest,
+      }));
+      const batch = await timings.time(request.ingest, 'validate_ms', async () => {
+        const checked = checkBatch(decoded, { sessions: 'spans (sessions)', events: 'spans (events)' });
+        const touched = new Set([...checked.sessions.map((s) => s.session_id), ...checked.events.map((e) => e.session_id), ...checked.agents.map((a) => a.session_id)]);
+        for (const id of touched) {
+          // A session token writes only into its own session.
+          if (principal.sessionId && id !== principal.sessionId) throw notFound(`No session ${id} for this token (it is scoped to session ${principal.sessionId})`);
+          await assertSessionFree(projectId, id);
+        }
+        return checked;
       });
-      const batch = checkBatch(decoded, { sessions: 'spans (sessions)', events: 'spans (events)' });
-      const touched = new Set([...batch.sessions.map((s) => s.session_id), ...batch.events.map((e) => e.session_id), ...batch.agents.map((a) => a.session_id)]);
-      for (const id of touched) {
-        // A session token writes only into its own session.
-        if (principal.sessionId && id !== principal.sessionId) throw notFound(`No session ${id} for this token (it is scoped to session ${principal.sessionId})`);
-        await assertSessionFree(projectId, id);
-      }
       // Spans add tags, never remove them: a span of a joining process or one without tags says nothing of the rest.
-      await store.write(projectId, batch, { joinTags: true });
+      await timings.time(request.ingest, 'store_ms', () => store.write(projectId, batch, { joinTags: true }));
       reply.header('content-type', 'application/json');
       return { partialSuccess: {} };
     });

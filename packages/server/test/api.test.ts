@@ -252,6 +252,28 @@ describe.each(STORES)('%s store', (kind) => {
       expect(Number(stats.cost)).toBeGreaterThan(0);
     });
 
+    it('/v2/server/metrics tells where the ingest time went: auth, receive, decode (OTLP), validate, store, the rest', async () => {
+      const key = randomUUID();
+      await store.addApiKey(key, 'metrics');
+      const metrics = async () => (await app.inject({ url: '/v2/server/metrics', headers: { 'x-agentops-api-key': key } })).json().ingest_time;
+      const before = await metrics();
+      const { body } = await createSession(key, { session_id: randomUUID() });
+      expect((await app.inject({ method: 'POST', url: '/v2/create_events', headers: bearer(body.jwt), payload: { events: [llm(randomUUID(), 0)] } })).statusCode).toBe(200);
+      const restOnly = await metrics();
+      const span = { ...llmSpan, traceId: randomUUID().replaceAll('-', '') };
+      const r = await app.inject({ method: 'POST', url: '/v1/traces', headers: { 'x-agentops-api-key': key, 'content-type': 'application/json' }, payload: JSON.stringify(otlp([span])) });
+      expect(r.statusCode).toBe(200);
+      const after = await metrics();
+      // create_session is not an ingest request; create_events and /v1/traces are, one each.
+      expect(restOnly.requests).toBe(before.requests + 1);
+      expect(after.requests).toBe(before.requests + 2);
+      expect(restOnly.phases.decode_ms).toBe(before.phases.decode_ms); // only OTLP is decoded
+      expect(after.phases.decode_ms).toBeGreaterThan(restOnly.phases.decode_ms);
+      for (const phase of ['auth_ms', 'receive_ms', 'validate_ms', 'store_ms'] as const) expect(restOnly.phases[phase]).toBeGreaterThan(before.phases[phase]);
+      const sum = Object.values(after.phases as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(after.total_ms, 0);
+    });
+
     it("a session made of another SDK's spans is listed under the resource's service.name; a later batch of another service does not rename it", async () => {
       const key = randomUUID();
       await store.addApiKey(key, 'otlp-service');
