@@ -9,10 +9,27 @@ export function cut(s: string, limit: number): string {
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern is for
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** Appends a JSON string literal: between plain quotes when nothing in it needs escaping (long strings: JSON.stringify's own scan). */
-function pushQuoted(out: string[], s: string): void {
-  if (s.length > 1024 || NEEDS_ESCAPE.test(s)) out.push(JSON.stringify(s));
-  else out.push('"', s, '"');
+/**
+ * A JSON string literal: the roles, part types and finish reasons nearly every message has are known literals (a
+ * switch on interned strings, no scan); other strings go between plain quotes when nothing in them needs escaping
+ * (long strings: JSON.stringify's own scan).
+ */
+function quoted(s: string): string {
+  switch (s) {
+    case 'user':
+      return '"user"';
+    case 'assistant':
+      return '"assistant"';
+    case 'system':
+      return '"system"';
+    case 'tool':
+      return '"tool"';
+    case 'text':
+      return '"text"';
+    case 'stop':
+      return '"stop"';
+  }
+  return s.length > 1024 || NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
 function keyCount(o: object): number {
@@ -21,56 +38,36 @@ function keyCount(o: object): number {
   return n;
 }
 
-function pushPart(out: string[], part: MessagePart): void {
+function partJson(part: MessagePart): string {
   const content = typeof part === 'object' && part !== null ? (part as { content?: unknown }).content : undefined;
-  if (typeof content === 'string' && typeof part.type === 'string' && keyCount(part) === 2) {
-    out.push('{"type":');
-    pushQuoted(out, part.type);
-    out.push(',"content":');
-    pushQuoted(out, content);
-    out.push('}');
-  } else out.push(JSON.stringify(part) ?? 'null');
+  if (typeof content === 'string' && typeof part.type === 'string' && keyCount(part) === 2) return '{"type":' + quoted(part.type) + ',"content":' + quoted(content) + '}';
+  return JSON.stringify(part) ?? 'null';
 }
 
-function pushMessage(out: string[], m: GenAiMessage): void {
+function messageJson(m: GenAiMessage): string {
   const n = typeof m === 'object' && m !== null ? keyCount(m) : 0;
   const finish = m?.finish_reason;
   const plain =
     typeof m?.role === 'string' && Array.isArray(m.parts) && (n === 2 || (n === 3 && 'finish_reason' in m && (finish === undefined || typeof finish === 'string')));
-  if (!plain) {
-    out.push(JSON.stringify(m) ?? 'null');
-    return;
-  }
-  out.push('{"role":');
-  pushQuoted(out, m.role);
-  out.push(',"parts":[');
-  for (let i = 0; i < m.parts.length; i++) {
-    if (i > 0) out.push(',');
-    pushPart(out, m.parts[i]!);
-  }
-  out.push(']');
-  if (finish !== undefined) {
-    out.push(',"finish_reason":');
-    pushQuoted(out, finish);
-  }
-  out.push('}');
+  if (!plain) return JSON.stringify(m) ?? 'null';
+  let out = '{"role":' + quoted(m.role) + ',"parts":[';
+  for (let i = 0; i < m.parts.length; i++) out += (i > 0 ? ',' : '') + partJson(m.parts[i]!);
+  return finish === undefined ? out + ']}' : out + '],"finish_reason":' + quoted(finish) + '}';
 }
 
 /**
  * The JSON of a list, equal to `JSON.stringify(items)`: GenAI messages (`{role, parts, finish_reason?}` with text
  * parts), the bulk of every captured call, are written by hand — V8's JSON.stringify costs hundreds of instructions
- * per key and string on Node 20 — and any other item, or part, goes through JSON.stringify. Joined once into one
- * flat string: the span keeps it until export, and a tree of concatenations would be copied by every
- * young-generation collection on the way.
+ * per key and string on Node 20, an array joined at the end thousands — and any other item, or part, goes through
+ * JSON.stringify. Concatenated, then read once so that V8 flattens it: the span keeps one flat string until export,
+ * not a tree of concatenations that every young-generation collection would copy.
  */
 function arrayJson(items: readonly unknown[]): string {
-  const out: string[] = ['['];
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out.push(',');
-    pushMessage(out, items[i] as GenAiMessage);
-  }
-  out.push(']');
-  return out.join('');
+  let out = '[';
+  for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + messageJson(items[i] as GenAiMessage);
+  out += ']';
+  out.charCodeAt(0);
+  return out;
 }
 
 /** JSON of content for an attribute (a string is kept as it is), bounded to `limit` characters; never throws. */

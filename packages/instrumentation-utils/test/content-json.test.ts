@@ -10,15 +10,17 @@ const text = fc.oneof(
   fc.string({ unit: 'grapheme' }),
   fc.constantFrom('', '"', '\\', '\n\t\u0000', '\ud800', '\udc00x', '😀', 'a'.repeat(2000), `${'b'.repeat(1500)}"`),
 );
+// The roles, types and finish reasons written as known literals, and near misses of them.
+const known = fc.oneof(text, fc.constantFrom('user', 'assistant', 'system', 'tool', 'text', 'stop', 'User', 'stop ', 'tool_call'));
 const part = fc.oneof(
-  fc.record({ type: fc.constantFrom('text', 'reasoning', 'refusal'), content: text }),
+  fc.record({ type: fc.constantFrom('text', 'reasoning', 'refusal'), content: known }),
   fc.record({ type: fc.constant('tool_call'), id: text, name: text, arguments: fc.jsonValue() }),
   fc.record({ type: fc.constant('text'), content: text, extra: fc.jsonValue() }),
   fc.anything(),
 );
 const message = fc.oneof(
-  fc.record({ role: text, parts: fc.array(part, { maxLength: 4 }) }),
-  fc.record({ role: text, parts: fc.array(part, { maxLength: 4 }), finish_reason: fc.option(text, { nil: undefined }) }),
+  fc.record({ role: known, parts: fc.array(part, { maxLength: 4 }) }),
+  fc.record({ role: known, parts: fc.array(part, { maxLength: 4 }), finish_reason: fc.option(known, { nil: undefined }) }),
   fc.record({ role: text, parts: fc.array(part), name: text }),
   fc.record({ role: fc.anything(), parts: fc.anything() }),
   fc.anything(),
