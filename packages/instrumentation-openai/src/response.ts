@@ -138,19 +138,21 @@ export class ChatStreamAccumulator implements StreamAccumulator<Obj> {
     const attrs = addUsageAttributes({}, this.usage);
     if (this.id) attrs[GEN_AI_RESPONSE_ID] = this.id;
     if (this.model) attrs[GEN_AI_RESPONSE_MODEL] = this.model;
-    const choices = this.choices.filter(Boolean);
-    const finish = choices.map((c) => c.finish).filter((f): f is string => !!f);
+    // Plain loops: this runs once per stream, but on every stream.
+    const finish: string[] = [];
+    const messages: GenAiMessage[] = [];
+    let anyPart = false;
+    for (const c of this.choices) {
+      if (!c) continue; // a hole: an index no chunk had
+      if (c.finish) finish.push(c.finish);
+      if (!capture) continue;
+      const parts: GenAiMessage['parts'] = c.text ? [{ type: 'text', content: c.text }] : [];
+      for (const t of c.tools) if (t) parts.push({ type: 'tool_call', id: t.id, name: t.name, arguments: parseArguments(t.args) });
+      anyPart ||= parts.length > 0;
+      messages.push(c.finish ? { role: 'assistant', parts, finish_reason: c.finish } : { role: 'assistant', parts });
+    }
     if (finish.length) attrs[GEN_AI_RESPONSE_FINISH_REASONS] = finish;
-    if (!capture) return attrs;
-    const messages: GenAiMessage[] = choices.map((c) => ({
-      role: 'assistant',
-      parts: [
-        ...(c.text ? [{ type: 'text', content: c.text }] : []),
-        ...c.tools.filter(Boolean).map((t) => ({ type: 'tool_call', id: t.id, name: t.name, arguments: parseArguments(t.args) })),
-      ],
-      ...(c.finish ? { finish_reason: c.finish } : {}),
-    }));
-    if (messages.some((m) => m.parts.length)) attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, this.settings.maxFieldSize);
+    if (anyPart) attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, this.settings.maxFieldSize);
     return attrs;
   }
 }

@@ -41,9 +41,10 @@ export function callObserved(
   params: Params,
 ): unknown {
   let call: LlmCall;
+  const streamed = params.stream === true;
   try {
     const baseURL = ((thisArg as Params | undefined)?._client as Params | undefined)?.baseURL;
-    call = new LlmCall(tracer, reader.operation, reader.requestAttributes(params, baseURL));
+    call = new LlmCall(tracer, reader.operation, reader.requestAttributes(params, baseURL), streamed);
   } catch (e) {
     diag.debug(`could not start the span: ${String(e)}`);
     return original.apply(thisArg, args);
@@ -55,7 +56,6 @@ export function callObserved(
     call.fail(error);
     throw error;
   }
-  const streamed = params.stream === true;
   // The one closure a call needs: it sees the parsed result and returns what the app gets.
   return observeApiPromise(result, call, (value: unknown): unknown => {
     try {

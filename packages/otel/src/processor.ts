@@ -1,7 +1,7 @@
 import { trace, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_AGENT_ID, ATTR_LLM_NESTED, ATTR_SESSION_ID, GEN_AI_OPERATION_NAME, spanKindOf, spanToUuid, type AgentOpsSpanKind } from '@agentops/model';
+import { ATTR_AGENT_ID, ATTR_LLM_NESTED, ATTR_SESSION_ID, ATTR_SPAN_KIND, GEN_AI_OPERATION_NAME, spanKindOf, spanToUuid, type AgentOpsSpanKind } from '@agentops/model';
 import { DROP_REPORT_INTERVAL_MS, logger } from './logger.js';
 import { resolveConfig } from './config.js';
 import { AgentOpsExporter } from './exporter/exporter.js';
@@ -63,6 +63,9 @@ export interface AgentOpsSpanProcessorOptions {
 }
 
 const registry = new Set<AgentOpsSpanProcessor>();
+
+/** Batches exported at once: one on the wire while the next is converted and serialised. */
+const MAX_EXPORTS_IN_FLIGHT = 2;
 /** Marks AgentOps processors (of any build of this package loaded in the process). */
 const PROCESSOR_MARK = Symbol.for('agentops.spanProcessor');
 
@@ -94,8 +97,8 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
   private maxWaitTime: number;
   private batchSize: number;
   private queue: ReadableSpan[] = [];
-  private inFlight: ReadableSpan[] | undefined;
-  private exporting: Promise<void> | undefined;
+  /** The batches being exported, by their export. */
+  private readonly inFlight = new Map<Promise<void>, ReadableSpan[]>();
   private timer: NodeJS.Timeout | undefined;
   private dropped = 0;
   private failed = 0;
@@ -213,32 +216,39 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
     logger.every('warn', `drop:${why}`, DROP_REPORT_INTERVAL_MS, `${this.dropped} span(s) dropped so far: ${why}. See agentops.getDroppedEventCount().`);
   }
 
-  /** Exports one batch; serial, so a slow server never has more than one batch in flight. */
+  /**
+   * Exports the next batch, with at most {@link MAX_EXPORTS_IN_FLIGHT} in flight: the next batch is converted and
+   * serialised while the server stores the one before, and a slow server never has more than two. Resolves when
+   * this batch is done, or — with nothing to start — when one in flight is.
+   */
   private exportNext(): Promise<void> {
-    if (this.exporting) return this.exporting;
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.queue.length === 0 || this.inFlight.size >= MAX_EXPORTS_IN_FLIGHT) {
+      return this.inFlight.size > 0 ? Promise.race(this.inFlight.keys()) : Promise.resolve();
+    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     const batch = this.queue.splice(0, this.batchSize);
-    this.inFlight = batch;
-    this.exporting = new Promise<void>((resolve) => {
-      const done = (result: ExportResult): void => {
-        if (this.inFlight === batch) this.inFlight = undefined;
-        if (result.code !== ExportResultCode.SUCCESS) {
-          this.failed += batch.length;
-          logger.every('warn', 'drop:export', DROP_REPORT_INTERVAL_MS, `${this.failed} span(s) could not be exported so far: ${result.error?.message ?? 'export failed'}.`);
+    const send = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        const done = (result: ExportResult): void => {
+          if (result.code !== ExportResultCode.SUCCESS) {
+            this.failed += batch.length;
+            logger.every('warn', 'drop:export', DROP_REPORT_INTERVAL_MS, `${this.failed} span(s) could not be exported so far: ${result.error?.message ?? 'export failed'}.`);
+          }
+          resolve();
+        };
+        try {
+          this.exporter.export(batch, done);
+        } catch (e) {
+          done({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
         }
-        resolve();
-      };
-      try {
-        this.exporter.export(batch, done);
-      } catch (e) {
-        done({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) });
-      }
-    }).then(() => {
-      this.exporting = undefined;
+      });
+    // A session's end goes out after every batch before it, so the server's cost of the session counts them all.
+    const earlier = this.inFlight.size > 0 && batch.some((span) => span.attributes[ATTR_SPAN_KIND] === 'session') ? [...this.inFlight.keys()] : undefined;
+    const exported: Promise<void> = (earlier ? Promise.all(earlier).then(send) : send()).then(() => {
+      this.inFlight.delete(exported);
       if (this.queue.length >= this.batchSize) void this.exportNext();
       else if (this.queue.length > 0 && !this.timer && !this.isShutdown) {
         this.timer = setTimeout(() => {
@@ -248,21 +258,21 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
         this.timer.unref();
       }
     });
-    return this.exporting;
+    this.inFlight.set(exported, batch);
+    if (this.queue.length >= this.batchSize) void this.exportNext();
+    return exported;
   }
 
   /** True when spans are queued or being exported. */
   hasPending(): boolean {
     if (this.forward) return this.forward.hasPending();
-    return this.queue.length > 0 || this.exporting !== undefined;
+    return this.queue.length > 0 || this.inFlight.size > 0;
   }
 
   /** Exports everything queued now and waits for it. */
   async forceFlush(): Promise<void> {
     if (this.forward) return this.forward.forceFlush();
-    while (this.queue.length > 0 || this.exporting) {
-      await (this.exporting ?? this.exportNext());
-    }
+    while (this.queue.length > 0 || this.inFlight.size > 0) await this.exportNext();
     try {
       await this.exporter.forceFlush?.();
     } catch (e) {
@@ -276,9 +286,9 @@ export class AgentOpsSpanProcessor implements SpanProcessor {
    */
   flushSync(): void {
     if (this.forward) return this.forward.flushSync();
-    const pending = [...(this.inFlight ?? []), ...this.queue];
+    const pending = [...[...this.inFlight.values()].flat(), ...this.queue];
     this.queue = [];
-    this.inFlight = undefined;
+    this.inFlight.clear();
     if (pending.length === 0) return;
     if (!this.exporter.exportSync) {
       logger.debug(`${pending.length} span(s) pending at exit; the exporter cannot send synchronously.`);
