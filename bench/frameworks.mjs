@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { inMemoryFetch, nsPerOp } from './lib.mjs';
+import { countedCalls, inMemoryFetch, nsPerOp } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const [framework = 'langchain', variant = 'none'] = process.argv.slice(2);
@@ -86,6 +86,11 @@ if (framework === 'langchain') {
   const agent = new agents.Agent({ name: 'Assistant', instructions: 'Be brief.', model: new agents.OpenAIChatCompletionsModel(client, 'gpt-4o-mini') });
   call = () => agents.run(agent, prompt);
 }
+
+await countedCalls(call, async () => {
+  await provider.shutdown();
+  sink?.close();
+});
 
 const ITER = 300;
 const WARMUP = 300;

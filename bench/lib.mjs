@@ -27,6 +27,26 @@ export function nsPerOpSync(fn, { iterations = 20_000, rounds = 7, warmup = 5_00
   return samples[Math.floor(samples.length / 2)];
 }
 
+/**
+ * Counting instructions (bench/instructions.mjs): with AGENTOPS_BENCH_CALLS=N the benchmark makes exactly N calls,
+ * times nothing, runs `finish` and exits. AGENTOPS_BENCH_WARM=K: after K calls, says so on stdout and pauses 3 s, so
+ * a profiler can start collecting there. Returns (and does nothing) without the variable.
+ */
+export async function countedCalls(call, finish) {
+  const n = Number(process.env.AGENTOPS_BENCH_CALLS);
+  if (!(n > 0)) return;
+  const warm = Number(process.env.AGENTOPS_BENCH_WARM);
+  for (let i = 0; i < n; i++) {
+    if (i === warm) {
+      console.log('WARM');
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    await call();
+  }
+  await finish();
+  process.exit(0);
+}
+
 export function gc() {
   if (globalThis.gc) {
     globalThis.gc();

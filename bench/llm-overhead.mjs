@@ -8,7 +8,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { context, trace } from '@opentelemetry/api';
-import { inMemoryFetch, nsPerOp } from './lib.mjs';
+import { countedCalls, inMemoryFetch, nsPerOp } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const [variant = 'none', mode = 'plain'] = process.argv.slice(2);
@@ -73,21 +73,7 @@ const call =
       }
     : () => client.chat.completions.create({ model: 'gpt-4o-mini', messages });
 
-// Counting instructions (bench/instructions.mjs): exactly N calls, nothing timed.
-const countedCalls = Number(process.env.AGENTOPS_BENCH_CALLS);
-if (countedCalls > 0) {
-  // AGENTOPS_BENCH_WARM=K: after K calls, say so on stdout and pause, so a profiler can start collecting there.
-  const warm = Number(process.env.AGENTOPS_BENCH_WARM);
-  for (let i = 0; i < countedCalls; i++) {
-    if (i === warm) {
-      console.log('WARM');
-      await new Promise((r) => setTimeout(r, 3000));
-    }
-    await call();
-  }
-  await provider.shutdown();
-  process.exit(0);
-}
+await countedCalls(call, () => provider.shutdown());
 
 // Short processes: the runner interleaves many of them, so each variant sees the machine's slow spells alike.
 const ITER = mode === 'stream' ? 400 : 2000;

@@ -7,7 +7,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { startFakeLlm } from '@agentops/fake-llm';
-import { nsPerOp } from './lib.mjs';
+import { countedCalls, nsPerOp } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const [providerName = 'google-genai', variant = 'none'] = process.argv.slice(2);
@@ -65,6 +65,11 @@ if (providerName === 'google-genai') {
   const client = new sdk.BedrockRuntimeClient({ region: 'us-east-1', endpoint: fake.bedrockEndpoint, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' }, maxAttempts: 1 });
   call = () => client.send(new sdk.ConverseCommand({ modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', messages: [{ role: 'user', content: [{ text: prompt }] }] }));
 }
+
+await countedCalls(call, async () => {
+  await provider.shutdown();
+  await fake.close();
+});
 
 const ITER = 300;
 const WARMUP = 300;

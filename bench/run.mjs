@@ -23,6 +23,45 @@ const run = (script, ...args) =>
 const ratio = (a, b) => (a / b).toFixed(2);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** A table of instructions per call for one suite of `bench/instructions.mjs`: ours and each peer against "none". */
+function instructionsTable(suite, what) {
+  const r = run('instructions.mjs', suite);
+  if (r.skipped) return { pass: false, md: `Not measured: ${r.skipped}.` };
+  const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')} k`;
+  const signed = (n) => (n < 0 ? `−${k(-n)}` : `+${k(n)}`);
+  const rows = [];
+  const verdicts = [];
+  let pass = true;
+  for (const [subject, x] of Object.entries(r)) {
+    const added = (v) => x[v] - x.none;
+    const peers = Object.keys(x).filter((v) => v !== 'none' && v !== 'agentops');
+    for (const v of Object.keys(x)) rows.push(`| ${subject} | ${v} | ${k(x[v])} | ${v === 'none' ? '' : signed(added(v))} |`);
+    if (peers.length === 0) {
+      verdicts.push(`${subject}: ours ${signed(added('agentops'))}; no peer instruments it`);
+      continue;
+    }
+    const best = Math.min(...peers.map(added));
+    const fewer = added('agentops') < best;
+    pass &&= fewer;
+    verdicts.push(`${subject}: ours ${signed(added('agentops'))} vs best peer ${signed(best)} — fewer than every peer: ${fewer ? 'met' : 'NOT met'}`);
+  }
+  return {
+    pass,
+    md: [
+      `${what}, under \`valgrind --tool=callgrind\`, V8 single-threaded, at 300 and 600 calls: the difference divided by the`,
+      'extra calls is one call\'s instructions. The same `NodeTracerProvider` + `BatchSpanProcessor` for all, each package\'s',
+      'defaults. These calls are several times dearer than a bare openai call and their JIT is less settled at these',
+      'counts: compare within a subject.',
+      '',
+      '| subject | variant | instructions per call | added over none |',
+      '|---|---|---:|---:|',
+      ...rows,
+      '',
+      ...verdicts.map((v) => `- ${v}`),
+    ].join('\n'),
+  };
+}
+
 /** Each benchmark: a name, what it measures, and a function returning its Markdown section. */
 const BENCHMARKS = {
   record: {
@@ -289,6 +328,14 @@ const BENCHMARKS = {
         ].join('\n'),
       };
     },
+  },
+  instructionsProviders: {
+    title: 'Instructions added per call of the provider clients, counted by callgrind (issues 14, 17)',
+    run: () => instructionsTable('providers', 'The real clients against the fake model server in the same process (loopback; `bench/providers.mjs`)'),
+  },
+  instructionsFrameworks: {
+    title: 'Instructions added per call of the agent frameworks, counted by callgrind (issues 13, 17)',
+    run: () => instructionsTable('frameworks', 'One framework call = one model request on the real `openai` client with an in-memory fetch (`bench/frameworks.mjs`; ours with `AgentOpsSpanProcessor` deciding the one event per call)'),
   },
   exportMemory: {
     title: 'Export of a big session in bounded memory (issue 11)',
