@@ -48,7 +48,7 @@ function instructionsTable(suite, what) {
   return {
     pass,
     md: [
-      `${what}, under \`valgrind --tool=callgrind\`, V8 single-threaded, at 300 and 600 calls: the difference divided by the`,
+      `${what}, under \`valgrind --tool=callgrind\`, V8 single-threaded, at 200 and 400 calls: the difference divided by the`,
       'extra calls is one call\'s instructions. The same `NodeTracerProvider` + `BatchSpanProcessor` for all, each package\'s',
       'defaults. These calls are several times dearer than a bare openai call and their JIT is less settled at these',
       'counts: compare within a subject.',
