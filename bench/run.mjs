@@ -23,12 +23,14 @@ const run = (script, ...args) =>
 const ratio = (a, b) => (a / b).toFixed(2);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Instructions in thousands, and with their sign. */
+const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')} k`;
+const signed = (n) => (n < 0 ? `−${k(-n)}` : `+${k(n)}`);
+
 /** A table of instructions per call for one suite of `bench/instructions.mjs`: ours and each peer against "none". */
 function instructionsTable(suite, what) {
   const r = run('instructions.mjs', suite);
   if (r.skipped) return { pass: false, md: `Not measured: ${r.skipped}.` };
-  const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')} k`;
-  const signed = (n) => (n < 0 ? `−${k(-n)}` : `+${k(n)}`);
   const rows = [];
   const verdicts = [];
   let pass = true;
@@ -282,8 +284,6 @@ const BENCHMARKS = {
     run() {
       const r = run('instructions.mjs');
       if (r.skipped) return { pass: false, md: `Not measured: ${r.skipped}.` };
-      const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')} k`;
-      const signed = (n) => (n < 0 ? `−${k(-n)}` : `+${k(n)}`);
       const rows = [];
       const verdicts = [];
       let pass = true;
