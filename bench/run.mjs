@@ -50,8 +50,8 @@ function instructionsTable(suite, what) {
   return {
     pass,
     md: [
-      `${what}, under \`valgrind --tool=callgrind\`, V8 single-threaded, at 200 and 400 calls: the difference divided by the`,
-      'extra calls is one call\'s instructions. The same `NodeTracerProvider` + `BatchSpanProcessor` for all, each package\'s',
+      `${what}. Under \`valgrind --tool=callgrind\`, V8 single-threaded, the difference between the two counts divided by`,
+      'the extra calls is one call\'s instructions. The same `NodeTracerProvider` + `BatchSpanProcessor` for all, each package\'s',
       'defaults. These calls are several times dearer than a bare openai call and their JIT is less settled at these',
       'counts: compare within a subject.',
       '',
@@ -331,11 +331,19 @@ const BENCHMARKS = {
   },
   instructionsProviders: {
     title: 'Instructions added per call of the provider clients, counted by callgrind (issues 14, 17)',
-    run: () => instructionsTable('providers', 'The real clients against the fake model server in the same process (loopback; `bench/providers.mjs`)'),
+    run: () =>
+      instructionsTable(
+        'providers',
+        'The real clients against the fake model server in the same process (loopback; `bench/providers.mjs`), at 300 and 600 calls. Every instrumentation that makes spans turns on the async context tracking of the whole HTTP stack here, client and fake server alike, so "added over none" is far above what the instrumentation itself does: compare with the peer',
+      ),
   },
   instructionsFrameworks: {
     title: 'Instructions added per call of the agent frameworks, counted by callgrind (issues 13, 17)',
-    run: () => instructionsTable('frameworks', 'One framework call = one model request on the real `openai` client with an in-memory fetch (`bench/frameworks.mjs`; ours with `AgentOpsSpanProcessor` deciding the one event per call)'),
+    run: () =>
+      instructionsTable(
+        'frameworks',
+        'One framework call = one model request on the real `openai` client with an in-memory fetch (`bench/frameworks.mjs`; ours with `AgentOpsSpanProcessor` deciding the one event per call), at 200 and 400 calls. For the AI SDK, which every peer traces through its own telemetry, "telemetry" is that telemetry turned on with no processor (what every peer pays at the least) and "langfuse" adds Langfuse\'s processor',
+      ),
   },
   exportMemory: {
     title: 'Export of a big session in bounded memory (issue 11)',
