@@ -11,7 +11,7 @@
 // 1,000 and 5,000 calls), and the old generation is made big enough that no major collection falls between N1 and N2:
 // one more or less of them in the window moved a per-call figure by ±30 k. Young-generation collections, which every
 // call's garbage pays for, are frequent and counted. The provider and framework calls, each several times dearer,
-// are counted at 200 / 400: their JIT is less settled, so compare within a subject.
+// are counted at 300 / 600: their JIT is less settled, so compare within a subject.
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,9 +46,9 @@ const SUITES = {
     script: 'frameworks.mjs',
     args: (subject, variant) => [subject, variant],
     subjects: {
-      langchain: { counts: [200, 400], variants: ['none', 'agentops', 'traceloop', 'openinference'] },
-      'ai-sdk': { counts: [200, 400], variants: ['none', 'agentops', 'telemetry', 'langfuse'] },
-      'openai-agents': { counts: [200, 400], variants: ['none', 'agentops', 'openinference'] },
+      langchain: { counts: [300, 600], variants: ['none', 'agentops', 'traceloop', 'openinference'] },
+      'ai-sdk': { counts: [300, 600], variants: ['none', 'agentops', 'telemetry', 'langfuse'] },
+      'openai-agents': { counts: [300, 600], variants: ['none', 'agentops', 'openinference'] },
     },
   },
 };

@@ -342,7 +342,7 @@ const BENCHMARKS = {
     run: () =>
       instructionsTable(
         'frameworks',
-        'One framework call = one model request on the real `openai` client with an in-memory fetch (`bench/frameworks.mjs`; ours with `AgentOpsSpanProcessor` deciding the one event per call), at 200 and 400 calls. For the AI SDK, which every peer traces through its own telemetry, "telemetry" is that telemetry turned on with no processor (what every peer pays at the least) and "langfuse" adds Langfuse\'s processor',
+        'One framework call = one model request on the real `openai` client with an in-memory fetch (`bench/frameworks.mjs`; ours with `AgentOpsSpanProcessor` deciding the one event per call), at 300 and 600 calls. For the AI SDK, which every peer traces through its own telemetry, "telemetry" is that telemetry turned on with no processor (what every peer pays at the least) and "langfuse" adds Langfuse\'s processor',
       ),
   },
   exportMemory: {
