@@ -91,6 +91,19 @@ describe('exporter faults, through a misbehaving proxy in front of the real serv
     expect((await server.stats(s.id)).event_counts.actions).toBe(10);
   });
 
+  it('batches in flight together that meet the same expired JWT share one re-authorization', async () => {
+    const { server, proxy } = await setup({ jwtTtlSeconds: 1 });
+    const api = new agentops.AgentOpsExporter({ endpoint: proxy.url, apiKey: server.apiKey }).api;
+    const sessionId = crypto.randomUUID();
+    await api.createSession({ session_id: sessionId } as Parameters<typeof api.createSession>[0]);
+    await new Promise((r) => setTimeout(r, 2100));
+    const action = (id: string) => ({ id, event_type: 'actions', action_type: 'a', init_timestamp: new Date().toISOString(), end_timestamp: new Date().toISOString() });
+    await Promise.all([1, 2, 3].map((i) => api.createEvents(sessionId, [action(crypto.randomUUID())] as Parameters<typeof api.createEvents>[1])));
+    expect(proxy.seen.filter((r) => r.url === '/v2/create_events' && r.status === 401)).toHaveLength(3);
+    expect(proxy.seen.filter((r) => r.url === '/v2/reauthorize_jwt')).toHaveLength(1);
+    expect((await server.stats(sessionId)).event_counts.actions).toBe(3);
+  });
+
   it('server down for good: nothing throws, memory stays bounded by maxQueueSize, every drop is counted and reported', async () => {
     const { proxy, init } = await setup({ retryWindowMs: 300, maxQueueSize: 100 });
     await proxy.down();

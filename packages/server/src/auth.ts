@@ -51,7 +51,9 @@ export class Auth {
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + this.ttlSeconds)
+      // `exp` has whole seconds and is checked against the floored clock: rounding up makes a token live at
+      // least its TTL, where rounding down could leave a 1 s token dead before the request it was renewed for.
+      .setExpirationTime(Math.ceil(Date.now() / 1000) + this.ttlSeconds)
       .sign(this.secret);
   }
 

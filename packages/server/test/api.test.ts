@@ -197,6 +197,11 @@ describe.each(STORES)('%s store', (kind) => {
       const r2 = await shortLived.inject({ method: 'POST', url: '/v2/create_events', headers: bearer(body.jwt), payload: { events: [] } });
       expect(r2.statusCode).toBe(401);
       expect(r2.json().message).toBe('Expired token');
+      // A token lives at least its TTL, wherever in a second it was issued.
+      const fresh = await shortLived.inject({ method: 'POST', url: '/v2/create_session', headers: { 'x-agentops-api-key': KEY_A }, payload: { session: { session_id: randomUUID() } } });
+      await new Promise((r) => setTimeout(r, 950));
+      const r3 = await shortLived.inject({ method: 'POST', url: '/v2/create_events', headers: bearer(fresh.json().jwt), payload: { events: [] } });
+      expect(r3.statusCode).toBe(200);
       expect(s2).toBeDefined();
       await shortLived.close();
     });

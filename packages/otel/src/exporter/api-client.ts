@@ -87,6 +87,7 @@ export class AgentOpsApiClient {
   private readonly requestTimeoutMs: number;
   /** Session id → JWT. */
   readonly jwts = new Map<string, string>();
+  private readonly renewals = new Map<string, Promise<void>>();
   /** Aborted when the process is ending and its time to deliver is up: nothing more is sent or retried. */
   private readonly abandoned = new AbortController();
   /** Why the last attempt failed, for what is said when the process ends before a retry succeeded. */
@@ -142,9 +143,21 @@ export class AgentOpsApiClient {
     return (await this.send('GET', `/v2/sessions/${encodeURIComponent(sessionId)}/export`, undefined, { apiKey: true })) as Record<string, unknown>;
   }
 
-  private async reauthorize(sessionId: string): Promise<void> {
-    const r = (await this.send('POST', '/v2/reauthorize_jwt', { session_id: sessionId }, { apiKey: true })) as Record<string, unknown>;
-    this.jwts.set(sessionId, String(r.jwt));
+  /**
+   * One renewal per session at a time: batches in flight together that meet the same expired token share it,
+   * so none is left holding a token that a later renewal replaced.
+   */
+  private reauthorize(sessionId: string, expired?: string): Promise<void> {
+    const current = this.jwts.get(sessionId);
+    if (expired !== undefined && current !== undefined && current !== expired) return Promise.resolve();
+    let renewal = this.renewals.get(sessionId);
+    if (!renewal) {
+      renewal = this.send('POST', '/v2/reauthorize_jwt', { session_id: sessionId }, { apiKey: true })
+        .then((r) => void this.jwts.set(sessionId, String((r as Record<string, unknown>).jwt)))
+        .finally(() => this.renewals.delete(sessionId));
+      this.renewals.set(sessionId, renewal);
+    }
+    return renewal;
   }
 
   private async send(
@@ -155,10 +168,11 @@ export class AgentOpsApiClient {
     reauthorized = false,
   ): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    let jwt: string | undefined;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if ('apiKey' in auth) headers['x-agentops-api-key'] = this.apiKey;
     else {
-      const jwt = this.jwts.get(auth.sessionId);
+      jwt = this.jwts.get(auth.sessionId);
       if (!jwt) {
         await this.reauthorize(auth.sessionId);
         return this.send(method, path, body, auth, true);
@@ -200,7 +214,7 @@ export class AgentOpsApiClient {
         }
         message = message.slice(0, 500);
         if (status === 401 && 'sessionId' in auth && !reauthorized) {
-          await this.reauthorize(auth.sessionId);
+          await this.reauthorize(auth.sessionId, jwt);
           return this.send(method, path, body, auth, true);
         }
         if (!RETRYABLE.has(status)) throw new ApiError(status, `${method} ${path} answered ${status}: ${message}`, path);
