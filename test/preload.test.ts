@@ -189,3 +189,64 @@ describe('zero-code capture through the preload', () => {
     }
   });
 });
+
+describe('the --require preload loads AgentOps at the first require that needs it', () => {
+  const preload = ['--require', '@agentops/otel/register'];
+
+  it('a process that requires nothing it needs loads neither AgentOps, the OpenTelemetry API nor the child-process, worker and crypto modules', async () => {
+    const probe = `
+      const files = Object.keys(require.cache);
+      console.log(JSON.stringify({
+        agentops: files.filter((f) => /otel[\\\\/]dist[\\\\/]index\\.c?js$/.test(f)).length,
+        api: files.filter((f) => /@opentelemetry[\\\\/]api/.test(f)).length,
+        builtins: ['crypto', 'child_process', 'worker_threads', 'tty'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m)),
+      }));`;
+    const r = await runNode([...preload, '-e', probe]);
+    expect(r.code).toBe(0);
+    // Node's own -e may load some of these builtins: the preload is to add none.
+    const without = JSON.parse((await runNode(['-e', probe])).stdout);
+    expect(JSON.parse(r.stdout)).toEqual({ agentops: 0, api: 0, builtins: without.builtins });
+    expect(without.builtins).not.toContain('child_process');
+    // The same probe after a require that needs AgentOps: it is there, and it patched what was required.
+    const after = await runNode([...preload, '-e', `const cp = require('child_process'); console.log(cp.ChildProcess.prototype.spawn.name, typeof require('@agentops/otel').getSession());`]);
+    expect(after.stdout.trim()).toBe('spawn object');
+  });
+
+  it('an uncaught exception before then still ends the session Failure with the error', async () => {
+    const r = await runNode([...preload, '-e', `setTimeout(() => { throw new Error('boom before any LLM call') }, 10)`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('boom before any LLM call');
+    const exp = await server.export(sessionIdFrom(r.stderr)!);
+    expect(exp.session.end_state).toBe('Failure');
+    expect(exp.session.end_state_reason).toContain('boom before any LLM call');
+    expect(exp.errors).toHaveLength(1);
+  });
+
+  it("a CommonJS app's first require of child_process: its children join the session, Node children with the preload", async () => {
+    const app = `
+      const { execFileSync } = require('child_process');
+      const child = execFileSync(process.execPath, ['-e', "console.log(process.env.AGENTOPS_INHERITED_SESSION_ID, /register\\\\.cjs/.test(process.env.NODE_OPTIONS))"], { encoding: 'utf8' });
+      const agentops = require('@agentops/otel');
+      agentops.record(new agentops.ActionEvent({ actionType: 'parent' }));
+      console.log(agentops.getSession().id, child.trim());`;
+    const r = await runNode([...preload, '-e', app]);
+    expect(r.code).toBe(0);
+    const [parent, childSession, childPreload] = r.stdout.trim().split(/\s+/);
+    expect(childSession).toBe(parent);
+    expect(childPreload).toBe('true');
+  });
+
+  it('the session begins when the process did, not when AgentOps loaded', async () => {
+    const app = `
+      const until = Date.now() + 400;
+      while (Date.now() < until);
+      const loadedAt = Date.now();
+      const agentops = require('@agentops/otel');
+      agentops.record(new agentops.ActionEvent({ actionType: 'late' }));
+      console.log(agentops.getSession().id, loadedAt);`;
+    const r = await runNode([...preload, '-e', app]);
+    const [id, loadedAt] = r.stdout.trim().split(' ');
+    const exp = await server.export(id);
+    expect(Date.parse(exp.session.init_timestamp)).toBeLessThanOrEqual(Number(loadedAt) - 350);
+  });
+});

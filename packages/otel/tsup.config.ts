@@ -24,7 +24,8 @@ export default defineConfig([
     banner: (ctx) => (ctx.format === 'esm' ? { js: "import { createRequire as __agentopsCreateRequire } from 'node:module';\nconst require = __agentopsCreateRequire(import.meta.url);" } : {}),
   }),
   // The preloads load the package itself by name, so the app and the preload share one copy of the SDK.
-  packageOptions(['src/register.ts'], { dts: false, external: ['@agentops/otel'] }),
+  // CommonJS only: it requires the package when the app first needs it (deferred-start.ts).
+  packageOptions(['src/register.ts'], { format: ['cjs'], dts: false, external: ['@agentops/otel'] }),
   // The ESM preload waits for the loader hook with top-level await: an ES module only.
   packageOptions(['src/register-esm.ts'], { format: ['esm'], dts: false, external: ['@agentops/otel'] }),
 ]);

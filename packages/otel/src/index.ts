@@ -10,6 +10,7 @@
  * ```
  * @packageDocumentation
  */
+import { isMainThread } from 'node:worker_threads';
 import { AgentOpsClient, getClient, PRELOAD, setClient } from './client.js';
 import type { InitOptions } from './config.js';
 import type { AnyEvent } from './events.js';
@@ -23,6 +24,7 @@ import { Session as SessionClass } from './session.js';
 import { AgentOpsSpanProcessor } from './processor.js';
 import { AgentOpsExporter } from './exporter/exporter.js';
 import { getAgentOpsInstrumentations } from './instrumentations.js';
+import { preloadApplies } from './preload-start.js';
 export { ActionEvent, AgentOpsEvent, ErrorEvent, LLMEvent, ToolEvent } from './events.js';
 export type { AnyEvent, EventInit, ErrorEventInit, LLMEventInit, Timestamp } from './events.js';
 export { Session } from './session.js';
@@ -38,7 +40,6 @@ export type { AgentOpsExporterOptions } from './exporter/exporter.js';
 export { ApiError } from './exporter/api-client.js';
 export { SDK_VERSION } from './host-env.js';
 export { getAgentOpsInstrumentations, registerEsmLoaderHook, type AgentOpsInstrumentationOptions } from './instrumentations.js';
-export { preloadApplies as _preloadApplies } from './preload-start.js';
 
 function client(): AgentOpsClient {
   let c = getClient();
@@ -49,12 +50,13 @@ function client(): AgentOpsClient {
   return c;
 }
 
-function startInitSession(c: AgentOpsClient, deferred: boolean): Session {
+function startInitSession(c: AgentOpsClient, deferred: boolean, startMs?: number): Session {
   const s = c.startSession({
     tags: c.config.tags,
     inheritedSessionId: c.config.inheritedSessionId,
     parent: c.config.traceParent,
     deferred,
+    startMs,
   });
   c.initSession = s;
   return s;
@@ -97,12 +99,17 @@ export function init(options: InitOptions = {}): Session | undefined {
  * announced at its first event or LLM call, so a process that records nothing (npm's own, a build tool)
  * leaves no session behind.
  */
-export function _initFromPreload(flavour: 'require' | 'import'): void {
-  if (getClient()) return;
+export function _initFromPreload(flavour: 'require' | 'import', preloadedAt?: number): void {
+  if (getClient() || !isMainThread) return;
   (globalThis as Record<symbol, unknown>)[PRELOAD] = flavour;
   const c = new AgentOpsClient({}, true);
   setClient(c);
-  if (c.config.autoStartSession) startInitSession(c, true);
+  if (c.config.autoStartSession) startInitSession(c, true, preloadedAt);
+}
+
+/** @internal Whether the preloads start AgentOps in this process: {@link preloadApplies}, in the main thread. */
+export function _preloadApplies(): boolean {
+  return isMainThread && preloadApplies();
 }
 
 /** Options of {@link startSession}. */

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { logger } from './logger.js';
+import { isInstrumentedPackage, type InstrumentedPackage } from './instrumented-packages.js';
+import { mainIsEsm } from './preload-start.js';
 
 /** Options of {@link getAgentOpsInstrumentations}. */
 export interface AgentOpsInstrumentationOptions {
@@ -27,7 +28,7 @@ type PatcherClass = new (config: Record<string, unknown>) => Patcher;
  * The libraries we instrument, and where their instrumentation lives (loaded only when needed). `file`: the
  * module inside the package that is patched, when it is not the package's entry point.
  */
-const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp; loaded?: () => unknown }> = {
+const LIBRARIES: Record<InstrumentedPackage, { load: () => PatcherClass; file?: RegExp; loaded?: () => unknown }> = {
   openai: { load: () => (req('@agentops/instrumentation-openai') as { OpenAIInstrumentation: PatcherClass }).OpenAIInstrumentation },
   '@anthropic-ai/sdk': { load: () => (req('@agentops/instrumentation-anthropic') as { AnthropicInstrumentation: PatcherClass }).AnthropicInstrumentation },
   '@google/genai': { load: () => (req('@agentops/instrumentation-google-genai') as { GoogleGenAIInstrumentation: PatcherClass }).GoogleGenAIInstrumentation },
@@ -50,13 +51,16 @@ const LIBRARIES: Record<string, { load: () => PatcherClass; file?: RegExp; loade
 };
 
 /** The library a module the require or import hook reports belongs to (its entry point, or its patched file). */
-function libraryOf(name: string): string | undefined {
-  const lib = LIBRARIES[name];
-  if (lib) return lib.file ? undefined : name;
-  for (const [module, { file }] of Object.entries(LIBRARIES)) {
+function libraryOf(name: string): InstrumentedPackage | undefined {
+  if (isInstrumentedPackage(name)) return LIBRARIES[name].file ? undefined : name;
+  for (const [module, { file }] of libraries()) {
     if (file && name.startsWith(`${module}/`) && file.test(name.slice(module.length))) return module;
   }
   return undefined;
+}
+
+function libraries(): Array<[InstrumentedPackage, (typeof LIBRARIES)[InstrumentedPackage]]> {
+  return Object.entries(LIBRARIES) as Array<[InstrumentedPackage, (typeof LIBRARIES)[InstrumentedPackage]]>;
 }
 
 /**
@@ -80,25 +84,6 @@ function iitmRequire(): NodeJS.Require {
 function appHasLoaderHook(): boolean {
   const args = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
   return /(import-in-the-middle|@opentelemetry[\\/]instrumentation)[\\/]hook\.mjs|auto-instrumentations-node[\\/]register/.test(args);
-}
-
-/** Whether the app's entry point is an ES module (where libraries are imported, not required). */
-function mainIsEsm(): boolean {
-  const main = process.argv[1];
-  if (!main) return false;
-  if (/\.mjs$/.test(main)) return true;
-  if (/\.cjs$/.test(main)) return false;
-  for (let dir = path.dirname(path.resolve(main)); ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type === 'module';
-      } catch {
-        return false;
-      }
-    }
-    if (path.dirname(dir) === dir) return false;
-  }
 }
 
 /** True while `--import` preloads run: the caller is one of them, so the app's modules are still to be loaded. */
@@ -169,7 +154,7 @@ export const ESM_LOADER_FLAG = Symbol.for('agentops.esmLoaderHook');
  * patched at once. Returns what undoes it all.
  */
 export function enableInstrumentations(provider: TracerProvider): () => void {
-  const instances = new Map<string, Patcher>();
+  const instances = new Map<InstrumentedPackage, Patcher>();
   const patched: Array<[Patcher, unknown]> = [];
   const patch = (exports: unknown, reported: string): unknown => {
     const name = libraryOf(reported);
@@ -205,7 +190,7 @@ export function enableInstrumentations(provider: TracerProvider): () => void {
     importHook = new IITM.Hook(names, { internals }, (exports, name) => patch(exports, name));
   }
   const appRequire = createRequire(`${process.cwd()}/`);
-  for (const [name, { file, loaded }] of Object.entries(LIBRARIES)) {
+  for (const [name, { file, loaded }] of libraries()) {
     try {
       const exports = loaded?.();
       if (exports) {

@@ -71,6 +71,8 @@ export interface StartSessionOptions {
    * preload's session, so a process that records nothing leaves no session behind.
    */
   deferred?: boolean;
+  /** @internal when the session began, epoch ms: the preload's start, when AgentOps loaded later */
+  startMs?: number;
 }
 
 const ALLOWED_END_STATES = "'Success', 'Failure', 'Indeterminate' (or 'Fail' for 'Failure')";
@@ -129,7 +131,7 @@ export class Session {
     this.host = host;
     const cfg = (this._config = options.config ?? host.config);
     this._settings = Object.freeze({ captureContent: cfg.captureContent, maxFieldSize: cfg.maxFieldSize, streamUsage: cfg.streamUsage });
-    this.startMs = nowMs();
+    this.startMs = options.startMs ?? nowMs();
     this.initTimestamp = new Date(this.startMs).toISOString();
     this._tags = unique([...cfg.defaultTags, ...(options.tags ?? [])]);
     this.hostEnv = hostEnv(cfg.envDataOptOut);
