@@ -1,0 +1,16 @@
+import { createRequire } from 'node:module';
+import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { inMemoryFetch } from './lib.mjs';
+const require = createRequire(import.meta.url);
+const exporter = { export(spans, done) { for (const s of spans) console.log(s.name, JSON.stringify(s.attributes, null, 1)); done({ code: 0 }); }, async shutdown() {} };
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+provider.register();
+const which = process.argv[2] ?? 'agentops';
+const inst = which === 'agentops' ? new (require('@agentops/instrumentation-openai').OpenAIInstrumentation)() : which === 'traceloop' ? new (require('@traceloop/instrumentation-openai').OpenAIInstrumentation)() : new (require('@opentelemetry/instrumentation-openai').OpenAIInstrumentation)();
+registerInstrumentations({ instrumentations: [inst], tracerProvider: provider });
+const OpenAI = require('openai');
+const client = new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://in-memory.invalid/v1', fetch: inMemoryFetch, maxRetries: 0 });
+await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is the weather in Paris?' }] });
+await provider.shutdown();
