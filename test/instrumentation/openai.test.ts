@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SamplingDecision, SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { OpenAIInstrumentation } from '@agentops/instrumentation-openai';
 import { FAKE_ANSWER, FAKE_STRUCTURED_ANSWER } from '@agentops/fake-llm';
 import { spanToUuid } from '@agentops/model';
-import { instrumentationSuite, json, load, OPENAI_VERSIONS } from './harness.js';
+import { instrumentationSuite, json, load, OPENAI_VERSIONS, withInstead } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the client's types differ across its major versions */
 
@@ -23,6 +24,22 @@ describe.each(OPENAI_VERSIONS)('%s', (alias) => {
     client.baseURL = suite.fake.openaiBaseURL;
   });
   const major = Number(version.split('.')[0]);
+
+  it('a sampler sees the sampling-relevant GenAI attributes when the span starts: operation, provider, model, server', async () => {
+    const seen: Attributes[] = [];
+    const sampler = {
+      shouldSample: (_c: unknown, _t: string, _n: string, _k: SpanKind, attributes: Attributes) => {
+        seen.push({ ...attributes });
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => 'recording sampler',
+    };
+    const provider = new BasicTracerProvider({ sampler });
+    await withInstead(instrumentation, new OpenAIInstrumentation(), provider, mod, () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: user }));
+    expect(seen).toEqual([
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'server.address': '127.0.0.1', 'server.port': Number(new URL(suite.fake.openaiBaseURL).port) },
+    ]);
+  });
 
   it('chat.completions.create: one CLIENT span with the GenAI attributes, tokens, cost and messages; the result untouched', async () => {
     const params = { model: 'gpt-4o-mini', messages: user, temperature: 0.3, max_tokens: 100 };

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 // Read once: these are on the path of every call, and a bundled module's exports are getters.
 const {
@@ -48,8 +48,9 @@ export function blockParts(content: unknown): MessagePart[] {
   return parts;
 }
 
-export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs = baseRequestAttributes('anthropic', params.model, baseURL);
+export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAiSettings): RequestAttributes {
+  const request = baseRequestAttributes('anthropic', params.model, baseURL);
+  const attrs = request.rest;
   addNumber(attrs, GEN_AI_REQUEST_MAX_TOKENS, params.max_tokens);
   addNumber(attrs, GEN_AI_REQUEST_TEMPERATURE, params.temperature);
   addNumber(attrs, GEN_AI_REQUEST_TOP_P, params.top_p);
@@ -65,7 +66,7 @@ export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAi
     if (messages.length) attrs[GEN_AI_INPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
     if (params.system !== undefined) attrs['gen_ai.system_instructions'] = contentJson(blockParts(params.system), settings.maxFieldSize);
   }
-  return attrs;
+  return request;
 }
 
 /**

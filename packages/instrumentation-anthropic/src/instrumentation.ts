@@ -10,6 +10,7 @@ import {
   type GenAiSettings,
   warnIfForeignWrapped,
   type CallReader,
+  type RequestAttributes,
   type StreamAccumulator,
 } from '@agentops/instrumentation-utils';
 import { messageAttributes, messageStreamAccumulator, requestAttributes } from './attributes.js';
@@ -108,7 +109,7 @@ class MessagesCallReader implements CallReader {
 
   constructor(private readonly settings: () => GenAiSettings) {}
 
-  requestAttributes(params: Obj, baseURL: unknown): Attributes {
+  requestAttributes(params: Obj, baseURL: unknown): RequestAttributes {
     return requestAttributes(params, baseURL, this.settings());
   }
 

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, contentJson, parseArguments, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, parseArguments, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -80,8 +80,9 @@ function inputMessages(kind: BedrockCallKind, input: Obj, body: Obj | undefined)
   return typeof prompt === 'string' ? [{ role: 'user', parts: [{ type: 'text', content: prompt }] }] : body;
 }
 
-export function requestAttributes(kind: BedrockCallKind, input: Obj, settings: GenAiSettings): Attributes {
-  const attrs = baseRequestAttributes('aws.bedrock', input.modelId, undefined);
+export function requestAttributes(kind: BedrockCallKind, input: Obj, settings: GenAiSettings): RequestAttributes {
+  const request = baseRequestAttributes('aws.bedrock', input.modelId, undefined);
+  const attrs = request.rest;
   const body = kind === 'invoke' || kind === 'invokeStream' ? jsonBody(input.body) : undefined;
   const config = (kind === 'converse' || kind === 'converseStream' ? input.inferenceConfig : body) as Obj | undefined;
   if (config) {
@@ -93,7 +94,7 @@ export function requestAttributes(kind: BedrockCallKind, input: Obj, settings: G
     const text = contentJson(inputMessages(kind, input, body), settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
-  return attrs;
+  return request;
 }
 
 /** Converse usage: Bedrock counts cache reads and writes apart from `inputTokens`; the GenAI input holds them. */

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -11,8 +11,9 @@ export const OPERATION: Record<CohereCallKind, string> = { chat: 'chat', chatStr
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function requestAttributes(kind: CohereCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs = baseRequestAttributes('cohere', params.model, baseURL);
+export function requestAttributes(kind: CohereCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): RequestAttributes {
+  const request = baseRequestAttributes('cohere', params.model, baseURL);
+  const attrs = request.rest;
   if (kind === 'chat' || kind === 'chatStream') {
     addNumber(attrs, A.GEN_AI_REQUEST_TEMPERATURE, params.temperature);
     addNumber(attrs, A.GEN_AI_REQUEST_TOP_P, params.p);
@@ -28,7 +29,7 @@ export function requestAttributes(kind: CohereCallKind, params: Obj, baseURL: un
     const text = contentJson(input, settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
-  return attrs;
+  return request;
 }
 
 /** Cohere bills fewer tokens than it counts (no special tokens): the billed units are the usage. */

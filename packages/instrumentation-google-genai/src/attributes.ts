@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -59,8 +59,9 @@ export function inputMessages(contents: unknown, system: unknown): GenAiMessage[
   return out;
 }
 
-export function requestAttributes(kind: GoogleCallKind, params: Obj, vertex: boolean, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs = baseRequestAttributes(vertex ? 'gcp.vertex_ai' : 'gcp.gemini', modelName(params.model), baseURL);
+export function requestAttributes(kind: GoogleCallKind, params: Obj, vertex: boolean, baseURL: unknown, settings: GenAiSettings): RequestAttributes {
+  const request = baseRequestAttributes(vertex ? 'gcp.vertex_ai' : 'gcp.gemini', modelName(params.model), baseURL);
+  const attrs = request.rest;
   const config = (params.config ?? {}) as Obj;
   if (kind !== 'embed') {
     addNumber(attrs, A.GEN_AI_REQUEST_TEMPERATURE, config.temperature);
@@ -78,7 +79,7 @@ export function requestAttributes(kind: GoogleCallKind, params: Obj, vertex: boo
     const text = contentJson(kind === 'embed' ? params.contents : inputMessages(params.contents, config.systemInstruction), settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
-  return attrs;
+  return request;
 }
 
 /** Token usage of a response (`usageMetadata`), in the GenAI convention: input with its cached part, output with the thoughts. */

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -11,8 +11,9 @@ export const OPERATION: Record<MistralCallKind, string> = { chat: 'chat', chatSt
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function requestAttributes(kind: MistralCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs = baseRequestAttributes('mistral_ai', params.model, baseURL);
+export function requestAttributes(kind: MistralCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): RequestAttributes {
+  const request = baseRequestAttributes('mistral_ai', params.model, baseURL);
+  const attrs = request.rest;
   if (kind !== 'embeddings') {
     addNumber(attrs, A.GEN_AI_REQUEST_TEMPERATURE, params.temperature);
     addNumber(attrs, A.GEN_AI_REQUEST_TOP_P, params.topP);
@@ -31,7 +32,7 @@ export function requestAttributes(kind: MistralCallKind, params: Obj, baseURL: u
     const text = contentJson(input, settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
-  return attrs;
+  return request;
 }
 
 function usageAttributes(attrs: Attributes, usage: unknown): void {

@@ -9,6 +9,7 @@ import {
   type GenAiSettings,
   warnIfForeignWrapped,
   type CallReader,
+  type RequestAttributes,
 } from '@agentops/instrumentation-utils';
 import { OPERATION, requestAttributes, type OpenAiCallKind } from './request.js';
 import { ChatStreamAccumulator, responseAttributes, ResponsesStreamAccumulator } from './response.js';
@@ -131,7 +132,7 @@ class OpenAiCallReader implements CallReader {
     this.operation = OPERATION[kind];
   }
 
-  requestAttributes(params: Obj, baseURL: unknown): Attributes {
+  requestAttributes(params: Obj, baseURL: unknown): RequestAttributes {
     return requestAttributes(this.kind, params, baseURL, this.settings());
   }
 

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
 
 // Read once: these are on the path of every call, and a bundled module's exports are getters.
 const {
@@ -55,8 +55,9 @@ export function responsesInputMessages(input: unknown): GenAiMessage[] {
 }
 
 /** Span name's operation and the request's attributes (SPEC §3): model, parameters, and content if captured. */
-export function requestAttributes(kind: OpenAiCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): Attributes {
-  const attrs = baseRequestAttributes('openai', params.model, baseURL);
+export function requestAttributes(kind: OpenAiCallKind, params: Obj, baseURL: unknown, settings: GenAiSettings): RequestAttributes {
+  const request = baseRequestAttributes('openai', params.model, baseURL);
+  const attrs = request.rest;
   addNumber(attrs, GEN_AI_REQUEST_TEMPERATURE, params.temperature);
   addNumber(attrs, GEN_AI_REQUEST_TOP_P, params.top_p);
   addNumber(attrs, GEN_AI_REQUEST_MAX_TOKENS, num(params.max_completion_tokens) ?? num(params.max_tokens) ?? num(params.max_output_tokens));
@@ -85,5 +86,5 @@ export function requestAttributes(kind: OpenAiCallKind, params: Obj, baseURL: un
       attrs['gen_ai.system_instructions'] = contentJson([{ type: 'text', content: params.instructions }], settings.maxFieldSize);
     }
   }
-  return attrs;
+  return request;
 }

@@ -8,4 +8,4 @@ export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, se
 export { chatMessages, parseArguments, textParts, toolCallParts, type GenAiMessage, type MessagePart } from './messages.js';
 export { addServerAttributes, providerOfHost } from './server.js';
 export { callObserved, type CallReader } from './observe-call.js';
-export { addNumber, baseRequestAttributes } from './request-attributes.js';
+export { addNumber, baseRequestAttributes, type RequestAttributes } from './request-attributes.js';

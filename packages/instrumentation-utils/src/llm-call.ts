@@ -2,6 +2,7 @@ import * as api from '@opentelemetry/api';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import * as A from '@agentops/model';
 import { cut } from './content-json.js';
+import type { RequestAttributes } from './request-attributes.js';
 
 // Read once, as the model's names below: the API's exports are getters, and these are used on every call.
 const { context, trace, SpanKind, SpanStatusCode } = api;
@@ -77,24 +78,28 @@ export class LlmCall {
   private done = false;
   private readonly provider: string | undefined;
   private readonly requestModel: string | undefined;
+  /** The request's attributes that wait for the span's end. */
+  private readonly rest: Attributes;
 
   /**
-   * `attributes` is a fresh object the call may complete in place. `streamed: false` says the call's answer comes
+   * `request` holds fresh objects the call may complete in place. `streamed: false` says the call's answer comes
    * whole, so no clock is read for a time to first token (a clock reading is ~800 instructions on every call).
    */
   constructor(
     private readonly tracer: Tracer,
     operation: string,
-    attributes: Attributes,
+    request: RequestAttributes,
     streamed = true,
   ) {
     this.startMs = streamed ? performance.now() : undefined;
-    attributes[ATTR_SPAN_KIND] = 'llm';
-    attributes[GEN_AI_OPERATION_NAME] = operation;
-    this.provider = str(attributes[GEN_AI_PROVIDER_NAME]);
-    this.requestModel = str(attributes[GEN_AI_REQUEST_MODEL]);
+    const start = request.start;
+    start[GEN_AI_OPERATION_NAME] = operation;
+    // The kind is known from the operation while the span runs (spanKindOf); it is written with the rest.
+    (this.rest = request.rest)[ATTR_SPAN_KIND] = 'llm';
+    this.provider = str(start[GEN_AI_PROVIDER_NAME]);
+    this.requestModel = str(start[GEN_AI_REQUEST_MODEL]);
     const parent = parentContext();
-    this.span = tracer.startSpan(this.requestModel ? spanName(operation, this.requestModel) : operation, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span = tracer.startSpan(this.requestModel ? spanName(operation, this.requestModel) : operation, { kind: SpanKind.CLIENT, attributes: start }, parent);
     this.context = trace.setSpan(parent, this.span);
     openCalls.add(this);
     if (openCalls.size > MAX_OPEN_CALLS) openCalls.values().next().value?.endIncomplete();
@@ -137,6 +142,7 @@ export class LlmCall {
       cacheWriteTokens: num(attributes[GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]),
     });
     if (cost !== undefined) attributes[ATTR_LLM_COST] = cost;
+    this.span.setAttributes(this.rest);
     this.span.setAttributes(attributes);
     this.span.end();
   }

@@ -2,6 +2,7 @@ import * as api from '@opentelemetry/api';
 import type { Attributes, DiagLogger, Tracer } from '@opentelemetry/api';
 import { observeApiPromise } from './api-promise.js';
 import { LlmCall } from './llm-call.js';
+import type { RequestAttributes } from './request-attributes.js';
 import { observeStream, type StreamAccumulator } from './stream.js';
 
 type Params = Record<string, unknown>;
@@ -17,10 +18,10 @@ export interface CallReader {
   /** `gen_ai.operation.name`. */
   readonly operation: string;
   /**
-   * The request's attributes, in a fresh object; if this throws, the call goes ahead untraced. `baseURL` is
+   * The request's attributes, in fresh objects; if this throws, the call goes ahead untraced. `baseURL` is
    * the client's (Stainless resources keep their client at `_client`).
    */
-  requestAttributes(params: Params, baseURL: unknown): Attributes;
+  requestAttributes(params: Params, baseURL: unknown): RequestAttributes;
   /** The attributes of a complete response, in a fresh object. */
   responseAttributes(result: unknown): Attributes;
   /** A fresh accumulator for the chunks of one stream. */

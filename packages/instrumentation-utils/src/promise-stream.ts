@@ -1,4 +1,5 @@
 import { context, type Attributes, type DiagLogger, type Tracer } from '@opentelemetry/api';
+import type { RequestAttributes } from './request-attributes.js';
 import { LlmCall } from './llm-call.js';
 import type { StreamAccumulator } from './stream.js';
 
@@ -141,7 +142,7 @@ export function callWithPromise<T>(
   tracer: Tracer,
   diag: DiagLogger,
   operation: string,
-  attributes: () => Attributes,
+  attributes: () => RequestAttributes,
   invoke: () => unknown,
   onValue: (value: T, call: LlmCall) => T,
 ): unknown {
