@@ -15,7 +15,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NODE_FLAGS = ['--single-threaded', '--initial-old-space-size=2048'];
@@ -26,8 +25,8 @@ const SUITES = {
     script: 'llm-overhead.mjs',
     args: (subject, variant) => [variant, subject],
     subjects: {
-      plain: { counts: [8000, 17000], variants: ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'] },
-      stream: { counts: [1000, 2000], variants: ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'] },
+      plain: { counts: [4000, 9000], warm: 8000, variants: ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'] },
+      stream: { counts: [1000, 2000], warm: 3000, variants: ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'] },
     },
   },
   providers: {
@@ -62,14 +61,31 @@ function hasValgrind() {
   }
 }
 
-async function collected(suite, subject, variant, calls) {
-  const { stderr } = await promisify(execFile)(
-    'valgrind',
-    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...NODE_FLAGS, path.join(here, suite.script), ...suite.args(subject, variant)],
-    { env: { ...process.env, AGENTOPS_BENCH_CALLS: String(calls), AGENTOPS_LOG_LEVEL: 'error' }, maxBuffer: 64 * 1024 * 1024 },
-  );
+/**
+ * Instructions of one run of `calls` calls. With `warm`, that many calls run first with callgrind's instrumentation
+ * off (several times faster than counted), and counting starts once the script says WARM (lib.mjs countedCalls): the
+ * JIT compiles the stream path's functions for thousands of calls, so a window that starts early counts compilation
+ * more than calls, and differently for each variant.
+ */
+async function collected(suite, subject, variant, calls, warm = 0) {
+  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', ...(warm ? ['--instr-atstart=no'] : [])];
+  const child = execFile('valgrind', [...args, process.execPath, ...NODE_FLAGS, path.join(here, suite.script), ...suite.args(subject, variant)], {
+    env: { ...process.env, AGENTOPS_BENCH_CALLS: String(warm + calls), ...(warm ? { AGENTOPS_BENCH_WARM: String(warm) } : {}), AGENTOPS_LOG_LEVEL: 'error' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  let stderr = '';
+  let counting = !warm;
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => {
+    // The script waits 3 s after WARM: time enough for callgrind to take the command before the counted calls.
+    if (!counting && String(d).includes('WARM')) {
+      counting = true;
+      execFileSync('callgrind_control', ['--instr=on', String(child.pid)], { stdio: 'ignore' });
+    }
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
   const m = /Collected\s*:\s*(\d+)/.exec(stderr);
-  if (!m) throw new Error(`no instruction count for ${subject} ${variant}: ${stderr.slice(-500)}`);
+  if (code !== 0 || !m || !counting) throw new Error(`no instruction count for ${subject} ${variant} (exit ${code}): ${stderr.slice(-500)}`);
   return Number(m[1]);
 }
 
@@ -81,14 +97,14 @@ if (!hasValgrind()) {
   process.exit(0);
 }
 const out = {};
-for (const [subject, { counts, variants }] of Object.entries(suite.subjects)) {
+for (const [subject, { counts, warm, variants }] of Object.entries(suite.subjects)) {
   if (onlySubject && subject !== onlySubject) continue;
   const [n1, n2] = counts;
   out[subject] = {};
   const chosen = onlyVariants ? onlyVariants.split(',') : variants;
   // The machine has two cores and callgrind runs one thread: the two counts of one variant at once.
   for (const v of chosen) {
-    const [a, b] = await Promise.all([collected(suite, subject, v, n1), collected(suite, subject, v, n2)]);
+    const [a, b] = await Promise.all([collected(suite, subject, v, n1, warm), collected(suite, subject, v, n2, warm)]);
     out[subject][v] = Math.round((b - a) / (n2 - n1));
   }
 }
