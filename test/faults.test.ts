@@ -98,7 +98,7 @@ describe('exporter faults, through a misbehaving proxy in front of the real serv
     await api.createSession({ session_id: sessionId } as Parameters<typeof api.createSession>[0]);
     await new Promise((r) => setTimeout(r, 2100));
     const action = (id: string) => ({ id, event_type: 'actions', action_type: 'a', init_timestamp: new Date().toISOString(), end_timestamp: new Date().toISOString() });
-    await Promise.all([1, 2, 3].map((i) => api.createEvents(sessionId, [action(crypto.randomUUID())] as Parameters<typeof api.createEvents>[1])));
+    await Promise.all([1, 2, 3].map(() => api.createEvents(sessionId, [action(crypto.randomUUID())] as Parameters<typeof api.createEvents>[1])));
     expect(proxy.seen.filter((r) => r.url === '/v2/create_events' && r.status === 401)).toHaveLength(3);
     expect(proxy.seen.filter((r) => r.url === '/v2/reauthorize_jwt')).toHaveLength(1);
     expect((await server.stats(sessionId)).event_counts.actions).toBe(3);

@@ -1,4 +1,3 @@
-import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
 import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
 

@@ -1,4 +1,4 @@
-import { context, type Attributes, type DiagLogger, type Tracer } from '@opentelemetry/api';
+import { context, type DiagLogger, type Tracer } from '@opentelemetry/api';
 import type { RequestAttributes } from './request-attributes.js';
 import { LlmCall } from './llm-call.js';
 import type { StreamAccumulator } from './stream.js';
