@@ -63,7 +63,10 @@ function instructionsTable(suite, what) {
     md: [
       `${what}. Under \`valgrind --tool=callgrind\`, V8 single-threaded, the difference between the two counts divided by`,
       'the extra calls is one call\'s instructions. The same `NodeTracerProvider` + `BatchSpanProcessor` for all, each package\'s',
-      'defaults. These calls are several times dearer than a bare openai call: compare within a subject.',
+      'defaults. V8\'s optimizing compiler keeps compiling the same functions for thousands of these calls, whichever',
+      'instrumentation is on (`--trace-opt`), and a window that caught more of it moved a figure by hundreds of thousands:',
+      'its instructions (`Compiler::CompileOptimized`, inclusive) are left out. These calls are several times dearer',
+      'than a bare openai call: compare within a subject.',
       '',
       '| subject | variant | instructions per call | added over none |',
       '|---|---|---:|---:|',
