@@ -1,5 +1,15 @@
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings } from '@agentops/instrumentation-utils';
+import {
+  addNumber,
+  baseRequestAttributes,
+  type RequestAttributes,
+  contentJson,
+  MessagesJson,
+  parseArguments,
+  textParts,
+  type GenAiMessage,
+  type GenAiSettings,
+} from '@agentops/instrumentation-utils';
 
 // Read once: these are on the path of every call, and a bundled module's exports are getters.
 const {
@@ -23,11 +33,19 @@ export const OPERATION: Record<OpenAiCallKind, string> = {
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** Chat messages (`messages`) in the GenAI message shape. */
-export function chatInputMessages(messages: unknown): GenAiMessage[] {
-  if (!Array.isArray(messages)) return [];
-  return (messages as Obj[]).map((m) => {
-    const role = String(m.role ?? 'user');
+/** Chat messages (`messages`) in the GenAI message shape, written to `out`. */
+export function addChatInputMessages(out: MessagesJson, messages: unknown): void {
+  if (!Array.isArray(messages)) return;
+  for (const m of messages as Obj[]) {
+    const role = typeof m.role === 'string' ? m.role : String(m.role ?? 'user');
+    if (role === 'tool') {
+      out.message({ role, parts: [{ type: 'tool_call_response', id: m.tool_call_id as string, response: m.content }] });
+      continue;
+    }
+    if (typeof m.content === 'string' && !Array.isArray(m.tool_calls)) {
+      out.text(role, m.content);
+      continue;
+    }
     const parts = textParts(m.content);
     if (Array.isArray(m.tool_calls)) {
       for (const tc of m.tool_calls as Obj[]) {
@@ -35,9 +53,8 @@ export function chatInputMessages(messages: unknown): GenAiMessage[] {
         parts.push({ type: 'tool_call', id: tc.id as string, name: String(fn.name ?? tc.type), arguments: parseArguments(fn.arguments) });
       }
     }
-    if (role === 'tool') return { role, parts: [{ type: 'tool_call_response', id: m.tool_call_id as string, response: m.content }] };
-    return { role, parts };
-  });
+    out.message({ role, parts });
+  }
 }
 
 /** Responses API `input` (a string, or a list of items) in the GenAI message shape. */
@@ -73,14 +90,14 @@ export function requestAttributes(kind: OpenAiCallKind, params: Obj, baseURL: un
     attrs['gen_ai.request.tool_names'] = (params.tools as Obj[]).map((t) => String((t.function as Obj | undefined)?.name ?? t.name ?? t.type));
   }
   if (settings.captureContent) {
-    let messages: GenAiMessage[] = [];
-    if (kind === 'chat') messages = chatInputMessages(params.messages);
-    else if (kind === 'responses') messages = responsesInputMessages(params.input);
+    const messages = new MessagesJson();
+    if (kind === 'chat') addChatInputMessages(messages, params.messages);
+    else if (kind === 'responses') for (const m of responsesInputMessages(params.input)) messages.message(m);
     else if (kind === 'completions') {
-      const prompts = Array.isArray(params.prompt) ? params.prompt : [params.prompt];
-      messages = prompts.filter((p) => typeof p === 'string').map((p) => ({ role: 'user', parts: [{ type: 'text', content: p as string }] }));
+      for (const p of Array.isArray(params.prompt) ? params.prompt : [params.prompt]) if (typeof p === 'string') messages.message({ role: 'user', parts: [{ type: 'text', content: p }] });
     }
-    if (messages.length) attrs[GEN_AI_INPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
+    const json = messages.result(settings.maxFieldSize);
+    if (json !== undefined) attrs[GEN_AI_INPUT_MESSAGES] = json;
     if (kind === 'responses' && typeof params.instructions === 'string') {
       attrs['gen_ai.system_instructions'] = contentJson([{ type: 'text', content: params.instructions }], settings.maxFieldSize);
     }

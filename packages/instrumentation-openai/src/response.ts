@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { contentJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { contentJson, MessagesJson, parseArguments, textParts, type GenAiMessage, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
 import type { OpenAiCallKind } from './request.js';
 
 // Read once: these are on the path of every call, and a bundled module's exports are getters.
@@ -34,11 +34,19 @@ export function addUsageAttributes(attrs: Attributes, usage: unknown): Attribute
   return attrs;
 }
 
-function chatChoiceMessages(choices: unknown): { messages: GenAiMessage[]; finish: string[] } {
-  const messages: GenAiMessage[] = [];
+/** The finish reasons of chat choices; their messages are written to `out` when content is captured. */
+function chatChoices(choices: unknown, out: MessagesJson | undefined): string[] {
   const finish: string[] = [];
   for (const c of Array.isArray(choices) ? (choices as Obj[]) : []) {
+    const reason = typeof c.finish_reason === 'string' && c.finish_reason !== '' ? c.finish_reason : undefined;
+    if (reason) finish.push(reason);
+    if (out === undefined) continue;
     const msg = (c.message ?? {}) as Obj;
+    const role = typeof msg.role === 'string' ? msg.role : String(msg.role ?? 'assistant');
+    if (typeof msg.content === 'string' && typeof msg.refusal !== 'string' && !Array.isArray(msg.tool_calls) && typeof c.text !== 'string') {
+      out.text(role, msg.content, reason);
+      continue;
+    }
     const parts = textParts(msg.content);
     if (typeof msg.refusal === 'string') parts.push({ type: 'refusal', content: msg.refusal });
     for (const tc of Array.isArray(msg.tool_calls) ? (msg.tool_calls as Obj[]) : []) {
@@ -46,13 +54,11 @@ function chatChoiceMessages(choices: unknown): { messages: GenAiMessage[]; finis
       parts.push({ type: 'tool_call', id: tc.id as string, name: String(fn.name ?? tc.type), arguments: parseArguments(fn.arguments) });
     }
     if (typeof c.text === 'string') parts.push({ type: 'text', content: c.text });
-    const reason = typeof c.finish_reason === 'string' ? c.finish_reason : undefined;
-    if (reason) finish.push(reason);
-    const message: GenAiMessage = { role: String(msg.role ?? 'assistant'), parts };
+    const message: GenAiMessage = { role, parts };
     if (reason) message.finish_reason = reason;
-    messages.push(message);
+    out.message(message);
   }
-  return { messages, finish };
+  return finish;
 }
 
 function responsesOutput(response: Obj): { messages: GenAiMessage[]; finish: string[] } {
@@ -78,9 +84,17 @@ export function responseAttributes(kind: OpenAiCallKind, result: unknown, settin
   if (typeof r.id === 'string') attrs[GEN_AI_RESPONSE_ID] = r.id;
   if (typeof r.model === 'string') attrs[GEN_AI_RESPONSE_MODEL] = r.model;
   if (kind === 'embeddings') return attrs;
-  const { messages, finish } = kind === 'responses' ? responsesOutput(r) : chatChoiceMessages(r.choices);
+  if (kind === 'responses') {
+    const { messages, finish } = responsesOutput(r);
+    if (finish.length) attrs[GEN_AI_RESPONSE_FINISH_REASONS] = finish;
+    if (settings.captureContent && messages.length) attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
+    return attrs;
+  }
+  const messages = settings.captureContent ? new MessagesJson() : undefined;
+  const finish = chatChoices(r.choices, messages);
   if (finish.length) attrs[GEN_AI_RESPONSE_FINISH_REASONS] = finish;
-  if (settings.captureContent && messages.length) attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
+  const json = messages?.result(settings.maxFieldSize);
+  if (json !== undefined) attrs[GEN_AI_OUTPUT_MESSAGES] = json;
   return attrs;
 }
 
@@ -140,19 +154,25 @@ export class ChatStreamAccumulator implements StreamAccumulator<Obj> {
     if (this.model) attrs[GEN_AI_RESPONSE_MODEL] = this.model;
     // Plain loops: this runs once per stream, but on every stream.
     const finish: string[] = [];
-    const messages: GenAiMessage[] = [];
+    const messages = new MessagesJson();
     let anyPart = false;
     for (const c of this.choices) {
       if (!c) continue; // a hole: an index no chunk had
       if (c.finish) finish.push(c.finish);
       if (!capture) continue;
+      const reason = c.finish || undefined;
+      anyPart ||= c.text !== '' || c.tools.length > 0;
+      if (c.tools.length === 0) {
+        messages.text('assistant', c.text, reason);
+        continue;
+      }
       const parts: GenAiMessage['parts'] = c.text ? [{ type: 'text', content: c.text }] : [];
       for (const t of c.tools) if (t) parts.push({ type: 'tool_call', id: t.id, name: t.name, arguments: parseArguments(t.args) });
-      anyPart ||= parts.length > 0;
-      messages.push(c.finish ? { role: 'assistant', parts, finish_reason: c.finish } : { role: 'assistant', parts });
+      messages.message(reason ? { role: 'assistant', parts, finish_reason: reason } : { role: 'assistant', parts });
     }
     if (finish.length) attrs[GEN_AI_RESPONSE_FINISH_REASONS] = finish;
-    if (anyPart) attrs[GEN_AI_OUTPUT_MESSAGES] = contentJson(messages, this.settings.maxFieldSize);
+    const json = anyPart ? messages.result(this.settings.maxFieldSize) : undefined;
+    if (json !== undefined) attrs[GEN_AI_OUTPUT_MESSAGES] = json;
     return attrs;
   }
 }

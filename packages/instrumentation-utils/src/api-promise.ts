@@ -1,50 +1,70 @@
 import type { LlmCall } from './llm-call.js';
 
-// Shared by every copy of this module in the process, so any copy's asResponse wrapper serves any copy's calls.
-const CALL_AWAITING_RAW_RESPONSE: unique symbol = Symbol.for('agentops.llmCall.awaitingRawResponse') as never;
-const WRAPPED_AS_RESPONSE: unique symbol = Symbol.for('agentops.apiPromise.asResponseWrapped') as never;
+// Shared by every copy of this module in the process, so that any copy's hooks serve any copy's calls and a class is
+// hooked once.
+const CALL: unique symbol = Symbol.for('agentops.apiPromise.call') as never;
+const FAILURE_ONLY: unique symbol = Symbol.for('agentops.apiPromise.failureOnly') as never;
+const HOOKED: unique symbol = Symbol.for('agentops.apiPromise.classHooked') as never;
 
-/** The parts of the Stainless `APIPromise` (openai, @anthropic-ai/sdk) we rely on. */
-interface ApiPromiseLike<T> extends Promise<T> {
+type Transform = (data: unknown, props: unknown) => unknown;
+
+/** The parts of the Stainless `APIPromise` (openai 4–7, @anthropic-ai/sdk) we rely on. */
+interface ApiPromiseLike extends Promise<unknown> {
   responsePromise: Promise<{ response: { status: number } }>;
   /**
-   * The instance's parser, which every way to the parsed result calls on the instance: then/catch/finally and
-   * withResponse() through parse(), and the promises `_thenUnwrap` derives from it (the clients' own helpers).
-   * openai 4 calls it detached (`responsePromise.then(this.parseResponse)`), later versions with `this`.
+   * Parses the response once and caches the promise (`parsedPromise`): then/catch/finally and withResponse() all go
+   * through it, on the prototype in every version.
    */
-  parseResponse: (this: unknown, a: unknown, b: unknown) => unknown;
+  parse(): Promise<unknown>;
   asResponse(): Promise<unknown>;
-  _thenUnwrap(transform: (data: unknown, props: unknown) => unknown): ApiPromiseLike<unknown>;
-  /** Set by the clients' parse(), which then()/withResponse() call. */
-  parsedPromise?: Promise<T>;
-  [CALL_AWAITING_RAW_RESPONSE]?: LlmCall;
+  _thenUnwrap(transform: Transform): ApiPromiseLike;
+  parsedPromise?: Promise<unknown>;
+  /** The call this promise reports to, until its first parse() (or raw response) took it. */
+  [CALL]?: LlmCall;
+  /** A derived promise: its call saw the result before the transform; it reports only a failure. */
+  [FAILURE_ONLY]?: true;
 }
 
-function isApiPromise(p: unknown): p is ApiPromiseLike<unknown> {
-  const a = p as Partial<ApiPromiseLike<unknown>> | null;
-  return !!a && typeof a.parseResponse === 'function' && typeof a.asResponse === 'function' && !!a.responsePromise && typeof a.responsePromise.then === 'function';
+interface ApiPromisePrototype extends ApiPromiseLike {
+  [HOOKED]?: true;
 }
+
+function isApiPromise(p: unknown): p is ApiPromiseLike {
+  const a = p as Partial<ApiPromiseLike> | null;
+  return (
+    !!a &&
+    typeof a.parse === 'function' &&
+    typeof a.asResponse === 'function' &&
+    typeof a._thenUnwrap === 'function' &&
+    !!a.responsePromise &&
+    typeof a.responsePromise.then === 'function'
+  );
+}
+
+const ignore = (): void => {};
+
+/** The class hooked last: nearly every call's promise is of the same class. */
+let lastHooked: ApiPromisePrototype | undefined;
 
 /**
  * Observes a client's promise without changing what the app gets: `onResult` is handed the parsed result before
  * the app sees it (it may observe a stream in place; its return value is ignored for an `APIPromise`). An
- * `APIPromise` is returned as it is — the client's own object, so `withResponse()`, `asResponse()`,
- * `_thenUnwrap()` and lazy parsing keep working and its errors reach the app unchanged — with its instance's
- * parser observed: no promise of ours between the client and the app.
+ * `APIPromise` is returned as it is — the client's own object, so `withResponse()`, `asResponse()`, `_thenUnwrap()`
+ * and lazy parsing keep working and its errors reach the app unchanged. Its class is hooked once (parse,
+ * `_thenUnwrap`, asResponse); a call only rides on its promise, under symbols: no promise, closure or reaction of
+ * ours until the app asks for the result, and then one reaction, as any observer of the result needs.
  */
 export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unknown) => unknown): T {
-  const fail = (error: unknown) => call.fail(error);
   if (isApiPromise(p)) {
-    // Request failures (APIError for 4xx/5xx, connection errors) reject the response promise.
-    p.responsePromise.then(undefined, fail);
-    observeParser(p, call, onResult, fail);
-    if (Object.prototype.hasOwnProperty.call(p, '_thenUnwrap')) observeOwnThenUnwrap(p, call, onResult, fail);
-    endOnRawResponseOnly(p, call);
+    hookClass(Object.getPrototypeOf(p) as ApiPromisePrototype);
+    call.onResult = onResult;
+    p[CALL] = call;
+    if (Object.prototype.hasOwnProperty.call(p, '_thenUnwrap')) observeOwnThenUnwrap(p);
     return p;
   }
   const thenable = p as unknown as PromiseLike<unknown> | null;
   if (thenable && typeof thenable.then === 'function') {
-    thenable.then(onResult, fail);
+    thenable.then(onResult, (error: unknown) => call.fail(error));
     return p;
   }
   onResult(p);
@@ -52,60 +72,74 @@ export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unk
 }
 
 /**
- * Replaces the promise's parser with one that hands what it parses to `onValue` and its failure to `fail`.
- * Registered before the client's own reaction to the parse, so a stream is observed before the app reads it; a body
- * that cannot be parsed (a 200 with invalid JSON) fails the call with the client's own error.
+ * The first parse() of a promise carrying a call registers the call's reaction — before the caller's own (the
+ * app's then, withResponse), so a stream is observed before the app reads it. A request failure (APIError for
+ * 4xx/5xx, a connection error) or a body that cannot be parsed rejects the parsed promise, and fails the call with
+ * the client's own error. A promise nobody ever reads reports nothing: its call is ended as incomplete with its
+ * session, and its rejection, if any, stays the app's, unhandled as it would be without us.
  */
-function observeParser(p: ApiPromiseLike<unknown>, call: LlmCall, onValue: ((value: unknown) => unknown) | undefined, fail: (error: unknown) => void): void {
-  const parseResponse = p.parseResponse;
-  p.parseResponse = function observedParseResponse(this: unknown, a: unknown, b: unknown): unknown {
-    const parsed = parseResponse.call(this, a, b);
-    if (!call.ended) Promise.resolve(parsed).then(onValue, fail);
+function hookClass(proto: ApiPromisePrototype): void {
+  if (proto === lastHooked) return;
+  lastHooked = proto;
+  if (Object.prototype.hasOwnProperty.call(proto, HOOKED)) return;
+  Object.defineProperty(proto, HOOKED, { value: true });
+  const { parse, asResponse, _thenUnwrap: thenUnwrap } = proto;
+
+  proto.parse = function (this: ApiPromiseLike) {
+    const parsed = parse.call(this);
+    const call = this[CALL];
+    if (call !== undefined) {
+      this[CALL] = undefined;
+      if (!call.ended) parsed.then(this[FAILURE_ONLY] ? ignore : call.onResult, (error: unknown) => call.fail(error));
+    }
     return parsed;
   };
-}
 
-/**
- * openai 7 gives each APIPromise its own `_thenUnwrap`, closed over the client's parser: the promises it derives (its
- * `parse()` helpers, an app's own `_thenUnwrap`) never call the instance's `parseResponse`. Their transform is handed
- * the parsed result first, and a failed parse fails the call.
- */
-function observeOwnThenUnwrap(p: ApiPromiseLike<unknown>, call: LlmCall, onResult: (result: unknown) => unknown, fail: (error: unknown) => void): void {
-  const own = p._thenUnwrap;
-  p._thenUnwrap = function (this: unknown, transform: (data: unknown, props: unknown) => unknown) {
-    const derived = own.call(this, (data: unknown, props: unknown) => {
-      if (!call.ended) onResult(data);
-      return transform(data, props);
-    });
-    if (typeof derived.parseResponse === 'function') observeParser(derived, call, undefined, fail);
-    endOnRawResponseOnly(derived, call);
-    return derived;
+  // A caller that only wants the raw response never parses it: the span ends when the response arrives. (The
+  // clients' withResponse() asks for it too, but after parse(), which took the call.)
+  proto.asResponse = function (this: ApiPromiseLike) {
+    const raw = asResponse.call(this);
+    const call = this[CALL];
+    if (call !== undefined) {
+      this.responsePromise.then(
+        (props) => {
+          if (this.parsedPromise === undefined) call.end({ 'http.response.status_code': props.response.status });
+        },
+        (error: unknown) => call.fail(error),
+      );
+    }
+    return raw;
+  };
+
+  // The promise a helper derives (chat.completions.parse(), an app's own _thenUnwrap) never parses through this one.
+  proto._thenUnwrap = function (this: ApiPromiseLike, transform: Transform) {
+    return this[CALL] === undefined ? thenUnwrap.call(this, transform) : derive(this, thenUnwrap, transform);
   };
 }
 
 /**
- * A caller that only wants the raw response (`asResponse()`) never parses it: the span ends when the response
- * arrives. The clients' withResponse() asks for the raw response too, but after parse(), which sets
- * parsedPromise. `asResponse` is wrapped once per APIPromise class, not per call (a closure on every promise
- * was measurable garbage-collector work); the call rides on the promise under a symbol.
+ * A promise derived from `p` by `thenUnwrap`: its transform is handed the parsed result first, and the derived
+ * promise reports the call's failure (request or parse) when it is read.
  */
-function endOnRawResponseOnly(p: ApiPromiseLike<unknown>, call: LlmCall): void {
-  p[CALL_AWAITING_RAW_RESPONSE] = call;
-  const proto = Object.getPrototypeOf(p) as ApiPromiseLike<unknown> & { [WRAPPED_AS_RESPONSE]?: true };
-  if (proto[WRAPPED_AS_RESPONSE]) return;
-  const asResponse = proto.asResponse;
-  Object.defineProperty(proto, WRAPPED_AS_RESPONSE, { value: true });
-  proto.asResponse = function (this: ApiPromiseLike<unknown>) {
-    const r = asResponse.call(this);
-    const awaiting = this[CALL_AWAITING_RAW_RESPONSE];
-    if (awaiting) {
-      this.responsePromise.then(
-        (props) => {
-          if (this.parsedPromise === undefined) awaiting.end({ 'http.response.status_code': props.response.status });
-        },
-        () => {},
-      );
-    }
-    return r;
+function derive(p: ApiPromiseLike, thenUnwrap: (this: ApiPromiseLike, transform: Transform) => ApiPromiseLike, transform: Transform): ApiPromiseLike {
+  const call = p[CALL]!;
+  const onResult = call.onResult!;
+  const derived = thenUnwrap.call(p, (data: unknown, props: unknown) => {
+    if (!call.ended) onResult(data);
+    return transform(data, props);
+  });
+  if (isApiPromise(derived)) {
+    hookClass(Object.getPrototypeOf(derived) as ApiPromisePrototype);
+    derived[CALL] = call;
+    derived[FAILURE_ONLY] = true;
+  }
+  return derived;
+}
+
+/** openai 7 gives each APIPromise its own `_thenUnwrap`, closed over the client's parser. */
+function observeOwnThenUnwrap(p: ApiPromiseLike): void {
+  const own = p._thenUnwrap;
+  p._thenUnwrap = function (this: ApiPromiseLike, transform: Transform) {
+    return this[CALL] === undefined ? own.call(this, transform) : derive(this, own, transform);
   };
 }

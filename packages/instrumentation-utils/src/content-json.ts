@@ -55,19 +55,58 @@ function messageJson(m: GenAiMessage): string {
   return finish === undefined ? out + ']}' : out + '],"finish_reason":' + quoted(finish) + '}';
 }
 
+/** A content string as a JSON literal: between plain quotes when nothing in it needs escaping. */
+function quotedText(s: string): string {
+  return s.length > 1024 || NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
 /**
- * The JSON of a list, equal to `JSON.stringify(items)`: GenAI messages (`{role, parts, finish_reason?}` with text
- * parts), the bulk of every captured call, are written by hand — V8's JSON.stringify costs hundreds of instructions
- * per key and string on Node 20, an array joined at the end thousands — and any other item, or part, goes through
- * JSON.stringify. Concatenated, then read once so that V8 flattens it: the span keeps one flat string until export,
- * not a tree of concatenations that every young-generation collection would copy.
+ * The JSON of a list of GenAI messages, written as a provider's messages are read, equal to `JSON.stringify` of the
+ * messages. A message of one text part — nearly every message of a chat — is written straight from its role and
+ * text, with no message object built to be serialised again; any other goes through {@link message}. V8's
+ * JSON.stringify costs hundreds of instructions per key and string on Node 20, an array joined at the end
+ * thousands. Concatenated, then read once so that V8 flattens it: the span keeps one flat string until export, not a
+ * tree of concatenations that every young-generation collection would copy.
  */
-function arrayJson(items: readonly unknown[]): string {
-  let out = '[';
-  for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + messageJson(items[i] as GenAiMessage);
-  out += ']';
-  out.charCodeAt(0);
-  return out;
+export class MessagesJson {
+  private json = '';
+  private failed = false;
+
+  /** Adds `{role, parts: [{type: 'text', content}], finish_reason?}`; no part when `content` is empty (as {@link textParts}). */
+  text(role: string, content: string, finishReason?: string): void {
+    this.json +=
+      (this.json === '' ? '[{"role":' : ',{"role":') +
+      quoted(role) +
+      (content === '' ? ',"parts":[]' : ',"parts":[{"type":"text","content":' + quotedText(content) + '}]') +
+      (finishReason === undefined ? '}' : ',"finish_reason":' + quoted(finishReason) + '}');
+  }
+
+  /** Adds any item: a GenAI message is written by hand, anything else by JSON.stringify. Never throws. */
+  message(m: unknown): void {
+    try {
+      this.json += (this.json === '' ? '[' : ',') + messageJson(m as GenAiMessage);
+    } catch {
+      this.failed = true; // a cycle, a bigint: no JSON for the list
+    }
+  }
+
+  /**
+   * The JSON of the list, flat, cut to `limit` characters; undefined when nothing was added or an item could not
+   * be written.
+   */
+  result(limit: number): string | undefined {
+    if (this.failed || this.json === '') return undefined;
+    const json = this.json + ']';
+    json.charCodeAt(0);
+    return cut(json, limit);
+  }
+}
+
+function arrayJson(items: readonly unknown[]): string | undefined {
+  if (items.length === 0) return '[]';
+  const out = new MessagesJson();
+  for (let i = 0; i < items.length; i++) out.message(items[i]);
+  return out.result(Infinity);
 }
 
 /** JSON of content for an attribute (a string is kept as it is), bounded to `limit` characters; never throws. */

@@ -1,6 +1,6 @@
 export { settingsFromEnv, InstrumentationSettings, type GenAiSettings } from './config.js';
 export { LlmCall, recordFailure } from './llm-call.js';
-export { contentJson } from './content-json.js';
+export { contentJson, MessagesJson } from './content-json.js';
 export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';
 export { callWithPromise, observeAsyncIterable, observeIterableInPlace, observePromise, observeReadableStream } from './promise-stream.js';

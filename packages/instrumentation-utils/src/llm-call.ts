@@ -76,6 +76,8 @@ export class LlmCall {
   private readonly startMs: number | undefined;
   private firstTokenMs: number | undefined = undefined;
   private done = false;
+  /** Handed the call's parsed result by the hooks that observe its promise (api-promise.ts). */
+  onResult: ((result: unknown) => unknown) | undefined = undefined;
   private readonly provider: string | undefined;
   private readonly requestModel: string | undefined;
   /** The request's attributes that wait for the span's end. */

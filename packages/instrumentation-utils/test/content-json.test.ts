@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { contentJson } from '../src/index.js';
+import { contentJson, MessagesJson, textParts } from '../src/index.js';
 
 const LIMIT = 1_000_000;
 
@@ -69,5 +69,49 @@ describe('contentJson', () => {
     expect(contentJson([cyclic], LIMIT)).toBeUndefined();
     expect(contentJson([{ role: 'user', parts: [{ type: 'text', content: 1n }] }], LIMIT)).toBeUndefined();
     expect(contentJson('as it is', LIMIT)).toBe('as it is');
+  });
+});
+
+describe('MessagesJson', () => {
+  it('writes text messages and any other item exactly as JSON.stringify writes the messages they stand for', () => {
+    const item = fc.oneof(
+      fc.record({ role: known, content: text, finish: fc.option(known, { nil: undefined }) }).map((m) => ({ kind: 'text' as const, ...m })),
+      message.map((m) => ({ kind: 'message' as const, m })),
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 5 }), (items) => {
+        const out = new MessagesJson();
+        const same: unknown[] = [];
+        for (const i of items) {
+          if (i.kind === 'text') {
+            out.text(i.role, i.content, i.finish);
+            same.push({ role: i.role, parts: textParts(i.content), ...(i.finish === undefined ? {} : { finish_reason: i.finish }) });
+          } else {
+            out.message(i.m);
+            same.push(i.m);
+          }
+        }
+        let expected: string | undefined;
+        try {
+          expected = items.length ? JSON.stringify(same) : undefined;
+        } catch {
+          expected = undefined; // a bigint somewhere: no JSON for the list
+        }
+        expect(out.result(LIMIT)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws: an item JSON cannot hold leaves the list without JSON, and the result is cut at the limit', () => {
+    const cyclic: Record<string, unknown> = { role: 'user' };
+    cyclic.parts = [cyclic];
+    const broken = new MessagesJson();
+    broken.text('user', 'hello');
+    expect(() => broken.message(cyclic)).not.toThrow();
+    expect(broken.result(LIMIT)).toBeUndefined();
+    const long = new MessagesJson();
+    long.text('user', 'y'.repeat(100));
+    expect(long.result(50)).toBe(`${JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'y'.repeat(100) }] }]).slice(0, 50)}…[truncated by AgentOps at 50 characters]`);
   });
 });
