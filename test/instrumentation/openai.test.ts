@@ -230,6 +230,17 @@ describe.each(OPENAI_VERSIONS)('%s', (alias) => {
     expect(error.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
   });
 
+  it('a failing request read only through asResponse() or a derived promise (_thenUnwrap) fails its span once', async () => {
+    await expect(client.chat.completions.create({ model: 'error-500', messages: user }).asResponse()).rejects.toBeInstanceOf(OpenAI.APIError);
+    await expect(client.chat.completions.create({ model: 'error-429', messages: user })._thenUnwrap((r: any) => r.id)).rejects.toBeInstanceOf(OpenAI.APIError);
+    await vi.waitFor(() => expect(tracing.llmSpans()).toHaveLength(2));
+    expect(tracing.llmSpans().map((s) => [s.status.code, s.attributes['http.response.status_code']])).toEqual([
+      [SpanStatusCode.ERROR, 500],
+      [SpanStatusCode.ERROR, 429],
+    ]);
+    expect(tracing.errorSpans()).toHaveLength(2);
+  });
+
   it('chat.completions.parse is one span', async () => {
     const parse = major >= 5 ? client.chat.completions.parse.bind(client.chat.completions) : client.beta.chat.completions.parse.bind(client.beta.chat.completions);
     const res = await parse({ model: 'gpt-4o-mini', messages: user, response_format: { type: 'json_object' } });

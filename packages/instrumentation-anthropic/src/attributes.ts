@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, MessagesJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 // Read once: these are on the path of every call, and a bundled module's exports are getters.
 const {
@@ -59,11 +59,14 @@ export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAi
   if (params.stream === true) attrs['gen_ai.request.stream'] = true;
   if (Array.isArray(params.tools)) attrs['gen_ai.request.tool_names'] = (params.tools as Obj[]).map((t) => String(t.name ?? t.type));
   if (settings.captureContent) {
-    const messages: GenAiMessage[] = (Array.isArray(params.messages) ? (params.messages as Obj[]) : []).map((m) => ({
-      role: String(m.role ?? 'user'),
-      parts: blockParts(m.content),
-    }));
-    if (messages.length) attrs[GEN_AI_INPUT_MESSAGES] = contentJson(messages, settings.maxFieldSize);
+    const messages = new MessagesJson();
+    for (const m of Array.isArray(params.messages) ? (params.messages as Obj[]) : []) {
+      const role = typeof m.role === 'string' ? m.role : String(m.role ?? 'user');
+      if (typeof m.content === 'string') messages.text(role, m.content);
+      else messages.message({ role, parts: blockParts(m.content) });
+    }
+    const input = messages.result(settings.maxFieldSize);
+    if (input !== undefined) attrs[GEN_AI_INPUT_MESSAGES] = input;
     if (params.system !== undefined) attrs['gen_ai.system_instructions'] = contentJson(blockParts(params.system), settings.maxFieldSize);
   }
   return request;

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, parseArguments, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, MessagesJson, parseArguments, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -59,15 +59,24 @@ function blockParts(content: unknown): MessagePart[] {
   return out;
 }
 
-/** The prompt of a request, Converse's or an InvokeModel body's (each family's own shape), as GenAI messages. */
-function inputMessages(kind: BedrockCallKind, input: Obj, body: Obj | undefined): unknown {
-  if (kind === 'converse' || kind === 'converseStream') {
-    const out: GenAiMessage[] = [];
-    const system = blockParts(input.system);
-    if (system.length) out.push({ role: 'system', parts: system });
-    for (const m of (input.messages as Obj[] | undefined) ?? []) out.push({ role: String(m.role), parts: blockParts(m.content) });
-    return out;
-  }
+/** A message of content blocks written to `out`: one text block, nearly every message, as plain text. */
+function addBlockMessage(out: MessagesJson, role: string, content: unknown, finish?: string): void {
+  const only = Array.isArray(content) && content.length === 1 ? (content[0] as Obj | null | undefined) : undefined;
+  if (typeof only?.text === 'string' && only.text !== '') out.text(role, only.text, finish);
+  else out.message({ role, parts: blockParts(content), ...(finish === undefined ? {} : { finish_reason: finish }) });
+}
+
+/** A Converse request's system prompt and messages as the JSON of GenAI messages. */
+function converseInputJson(input: Obj, limit: number): string | undefined {
+  const out = new MessagesJson();
+  const system = blockParts(input.system);
+  if (system.length) out.message({ role: 'system', parts: system });
+  for (const m of (input.messages as Obj[] | undefined) ?? []) addBlockMessage(out, String(m.role), m.content);
+  return out.result(limit);
+}
+
+/** The prompt of an InvokeModel body (each family's own shape), as GenAI messages. */
+function invokeInputMessages(body: Obj | undefined): unknown {
   if (!body) return undefined;
   if (Array.isArray(body.messages)) {
     const out: GenAiMessage[] = [];
@@ -91,7 +100,7 @@ export function requestAttributes(kind: BedrockCallKind, input: Obj, settings: G
     addNumber(attrs, A.GEN_AI_REQUEST_MAX_TOKENS, config.maxTokens ?? config.max_tokens ?? config.max_gen_len ?? (config.textGenerationConfig as Obj | undefined)?.maxTokenCount);
   }
   if (settings.captureContent) {
-    const text = contentJson(inputMessages(kind, input, body), settings.maxFieldSize);
+    const text = kind === 'converse' || kind === 'converseStream' ? converseInputJson(input, settings.maxFieldSize) : contentJson(invokeInputMessages(body), settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
   return request;
@@ -151,12 +160,13 @@ export function responseAttributes(kind: BedrockCallKind, input: Obj, result: un
   const r = (result ?? {}) as Obj;
   const requestId = ((r.$metadata ?? {}) as Obj).requestId;
   if (typeof requestId === 'string') attrs[A.GEN_AI_RESPONSE_ID] = requestId;
-  let parts: MessagePart[] = [];
+  let parts: MessagePart[] | undefined;
+  let content: unknown;
   let finish: unknown;
   if (kind === 'converse') {
     converseUsage(attrs, r.usage);
     finish = r.stopReason;
-    parts = blockParts(((r.output as Obj | undefined)?.message as Obj | undefined)?.content);
+    content = ((r.output as Obj | undefined)?.message as Obj | undefined)?.content;
   } else {
     const body = jsonBody(r.body);
     if (!body) return attrs;
@@ -168,7 +178,11 @@ export function responseAttributes(kind: BedrockCallKind, input: Obj, result: un
   }
   if (typeof finish === 'string') attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = [finish];
   if (settings.captureContent) {
-    const text = contentJson([{ role: 'assistant', parts, ...(typeof finish === 'string' ? { finish_reason: finish } : {}) }], settings.maxFieldSize);
+    const out = new MessagesJson();
+    const reason = typeof finish === 'string' ? finish : undefined;
+    if (parts === undefined) addBlockMessage(out, 'assistant', content, reason);
+    else out.message({ role: 'assistant', parts, ...(reason === undefined ? {} : { finish_reason: reason }) });
+    const text = out.result(settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_OUTPUT_MESSAGES] = text;
   }
   return attrs;

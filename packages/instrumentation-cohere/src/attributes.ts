@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, type RequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addChatMessages, addNumber, baseRequestAttributes, type RequestAttributes, contentJson, MessagesJson, textParts, toolCallParts, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -25,8 +25,14 @@ export function requestAttributes(kind: CohereCallKind, params: Obj, baseURL: un
     if (Array.isArray(params.stopSequences) && params.stopSequences.length) attrs['gen_ai.request.stop_sequences'] = params.stopSequences.map(String);
   }
   if (settings.captureContent) {
-    const input = kind === 'embed' ? (params.texts ?? params.inputs) : kind === 'rerank' ? { query: params.query, documents: params.documents } : chatMessages(params.messages);
-    const text = contentJson(input, settings.maxFieldSize);
+    let text: string | undefined;
+    if (kind === 'embed') text = contentJson(params.texts ?? params.inputs, settings.maxFieldSize);
+    else if (kind === 'rerank') text = contentJson({ query: params.query, documents: params.documents }, settings.maxFieldSize);
+    else {
+      const messages = new MessagesJson();
+      addChatMessages(messages, params.messages);
+      text = messages.result(settings.maxFieldSize);
+    }
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
   return request;

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, type RequestAttributes, chatMessages, contentJson, textParts, toolCallParts, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addChatMessages, addNumber, baseRequestAttributes, type RequestAttributes, contentJson, MessagesJson, textParts, toolCallParts, type GenAiSettings, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -27,9 +27,15 @@ export function requestAttributes(kind: MistralCallKind, params: Obj, baseURL: u
     if (format === 'json_object' || format === 'json_schema') attrs['gen_ai.output.type'] = 'json';
   }
   if (settings.captureContent) {
-    const input =
-      kind === 'embeddings' ? params.inputs : kind === 'fim' || kind === 'fimStream' ? [{ role: 'user', parts: [{ type: 'text', content: params.prompt }], ...(params.suffix ? { suffix: params.suffix } : {}) }] : chatMessages(params.messages);
-    const text = contentJson(input, settings.maxFieldSize);
+    let text: string | undefined;
+    if (kind === 'embeddings') text = contentJson(params.inputs, settings.maxFieldSize);
+    else if (kind === 'fim' || kind === 'fimStream') {
+      text = contentJson([{ role: 'user', parts: [{ type: 'text', content: params.prompt }], ...(params.suffix ? { suffix: params.suffix } : {}) }], settings.maxFieldSize);
+    } else {
+      const messages = new MessagesJson();
+      addChatMessages(messages, params.messages);
+      text = messages.result(settings.maxFieldSize);
+    }
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
   return request;
@@ -56,12 +62,15 @@ export function responseAttributes(kind: MistralCallKind, result: unknown, setti
   const finishes = choices.map((c) => c.finishReason ?? c.finish_reason).filter((f): f is string => typeof f === 'string');
   if (finishes.length) attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = finishes;
   if (settings.captureContent && choices.length) {
-    const messages = choices.map((c) => {
+    const messages = new MessagesJson();
+    for (const c of choices) {
       const m = (c.message ?? {}) as Obj;
       const finish = c.finishReason ?? c.finish_reason;
-      return { role: 'assistant', parts: [...textParts(m.content), ...toolCallParts(m.toolCalls)], ...(typeof finish === 'string' ? { finish_reason: finish } : {}) };
-    });
-    const text = contentJson(messages, settings.maxFieldSize);
+      const reason = typeof finish === 'string' ? finish : undefined;
+      if (typeof m.content === 'string' && !Array.isArray(m.toolCalls)) messages.text('assistant', m.content, reason);
+      else messages.message({ role: 'assistant', parts: [...textParts(m.content), ...toolCallParts(m.toolCalls)], ...(reason === undefined ? {} : { finish_reason: reason }) });
+    }
+    const text = messages.result(settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_OUTPUT_MESSAGES] = text;
   }
   return attrs;

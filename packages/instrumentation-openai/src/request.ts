@@ -1,5 +1,6 @@
 import * as A from '@agentops/model';
 import {
+  addChatMessages,
   addNumber,
   baseRequestAttributes,
   type RequestAttributes,
@@ -32,30 +33,6 @@ export const OPERATION: Record<OpenAiCallKind, string> = {
 };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-/** Chat messages (`messages`) in the GenAI message shape, written to `out`. */
-export function addChatInputMessages(out: MessagesJson, messages: unknown): void {
-  if (!Array.isArray(messages)) return;
-  for (const m of messages as Obj[]) {
-    const role = typeof m.role === 'string' ? m.role : String(m.role ?? 'user');
-    if (role === 'tool') {
-      out.message({ role, parts: [{ type: 'tool_call_response', id: m.tool_call_id as string, response: m.content }] });
-      continue;
-    }
-    if (typeof m.content === 'string' && !Array.isArray(m.tool_calls)) {
-      out.text(role, m.content);
-      continue;
-    }
-    const parts = textParts(m.content);
-    if (Array.isArray(m.tool_calls)) {
-      for (const tc of m.tool_calls as Obj[]) {
-        const fn = (tc.function ?? {}) as Obj;
-        parts.push({ type: 'tool_call', id: tc.id as string, name: String(fn.name ?? tc.type), arguments: parseArguments(fn.arguments) });
-      }
-    }
-    out.message({ role, parts });
-  }
-}
 
 /** Responses API `input` (a string, or a list of items) in the GenAI message shape. */
 export function responsesInputMessages(input: unknown): GenAiMessage[] {
@@ -91,7 +68,7 @@ export function requestAttributes(kind: OpenAiCallKind, params: Obj, baseURL: un
   }
   if (settings.captureContent) {
     const messages = new MessagesJson();
-    if (kind === 'chat') addChatInputMessages(messages, params.messages);
+    if (kind === 'chat') addChatMessages(messages, params.messages);
     else if (kind === 'responses') for (const m of responsesInputMessages(params.input)) messages.message(m);
     else if (kind === 'completions') {
       for (const p of Array.isArray(params.prompt) ? params.prompt : [params.prompt]) if (typeof p === 'string') messages.message({ role: 'user', parts: [{ type: 'text', content: p }] });

@@ -5,7 +5,7 @@ export { observeApiPromise } from './api-promise.js';
 export { observeStream, type StreamAccumulator } from './stream.js';
 export { callWithPromise, observeAsyncIterable, observeIterableInPlace, observePromise, observeReadableStream } from './promise-stream.js';
 export { isOursWrapped, markOurs, warnIfForeignWrapped, patchIfAlreadyLoaded, setScopeDuplicated } from './wrap.js';
-export { chatMessages, parseArguments, textParts, toolCallParts, type GenAiMessage, type MessagePart } from './messages.js';
+export { addChatMessages, parseArguments, textParts, toolCallParts, type GenAiMessage, type MessagePart } from './messages.js';
 export { addServerAttributes, providerOfHost } from './server.js';
 export { callObserved, type CallReader } from './observe-call.js';
 export { addNumber, baseRequestAttributes, type RequestAttributes } from './request-attributes.js';

@@ -1,3 +1,5 @@
+import type { MessagesJson } from './content-json.js';
+
 /**
  * The GenAI semantic conventions' message shape (`gen_ai.input.messages` / `gen_ai.output.messages`):
  * `{role, parts: [{type: 'text', content} | {type: 'tool_call', id, name, arguments} |
@@ -45,15 +47,24 @@ export function toolCallParts(calls: unknown): MessagePart[] {
   if (!Array.isArray(calls)) return [];
   return (calls as Array<Record<string, unknown>>).map((c) => {
     const fn = (c.function ?? {}) as Record<string, unknown>;
-    return { type: 'tool_call', ...(typeof c.id === 'string' ? { id: c.id } : {}), name: String(fn.name), arguments: parseArguments(fn.arguments) };
+    return { type: 'tool_call', ...(typeof c.id === 'string' ? { id: c.id } : {}), name: String(fn.name ?? c.type), arguments: parseArguments(fn.arguments) };
   });
 }
 
-/** Chat messages of the OpenAI shape in an SDK's camelCase (`toolCalls`, `toolCallId`; snake_case read too). */
-export function chatMessages(messages: unknown): GenAiMessage[] {
-  if (!Array.isArray(messages)) return [];
-  return (messages as Array<Record<string, unknown>>).map((m) => {
-    if (m.role === 'tool') return { role: 'tool', parts: [{ type: 'tool_call_response', id: m.toolCallId ?? m.tool_call_id, response: m.content }] };
-    return { role: String(m.role ?? 'user'), parts: [...textParts(m.content), ...toolCallParts(m.toolCalls ?? m.tool_calls)] };
-  });
+/**
+ * Chat messages of the OpenAI shape (snake_case, or an SDK's camelCase `toolCalls`, `toolCallId`) as GenAI messages,
+ * written to `out`: a message of plain text, nearly every one, straight from its role and text.
+ */
+export function addChatMessages(out: MessagesJson, messages: unknown): void {
+  if (!Array.isArray(messages)) return;
+  for (const m of messages as Array<Record<string, unknown>>) {
+    const role = typeof m.role === 'string' ? m.role : String(m.role ?? 'user');
+    if (role === 'tool') {
+      out.message({ role, parts: [{ type: 'tool_call_response', id: m.toolCallId ?? m.tool_call_id, response: m.content }] });
+      continue;
+    }
+    const calls = m.toolCalls ?? m.tool_calls;
+    if (typeof m.content === 'string' && !Array.isArray(calls)) out.text(role, m.content);
+    else out.message({ role, parts: [...textParts(m.content), ...toolCallParts(calls)] });
+  }
 }
