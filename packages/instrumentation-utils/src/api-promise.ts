@@ -51,7 +51,7 @@ let lastHooked: ApiPromisePrototype | undefined;
  * the app sees it (it may observe a stream in place; its return value is ignored for an `APIPromise`). An
  * `APIPromise` is returned as it is — the client's own object, so `withResponse()`, `asResponse()`, `_thenUnwrap()`
  * and lazy parsing keep working and its errors reach the app unchanged. Its class is hooked once (parse,
- * `_thenUnwrap`, asResponse); a call only rides on its promise, under symbols: no promise, closure or reaction of
+ * `_thenUnwrap`, asResponse); a call only rides on its promise, under a symbol: no promise, closure or reaction of
  * ours until the app asks for the result, and then one reaction, as any observer of the result needs.
  */
 export function observeApiPromise<T>(p: T, call: LlmCall, onResult: (result: unknown) => unknown): T {
