@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import * as A from '@agentops/model';
-import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, type GenAiMessage, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
+import { addNumber, baseRequestAttributes, type RequestAttributes, contentJson, MessagesJson, type GenAiSettings, type MessagePart, type StreamAccumulator } from '@agentops/instrumentation-utils';
 
 type Obj = Record<string, unknown>;
 
@@ -38,25 +38,34 @@ function partsOf(parts: unknown): MessagePart[] {
 
 const roleOf = (r: unknown) => (r === 'model' ? 'assistant' : typeof r === 'string' ? r : 'user');
 
-/** `contents` in any form the SDK takes (a string, a part, a content, a list of either) as GenAI messages. */
-export function inputMessages(contents: unknown, system: unknown): GenAiMessage[] {
-  const out: GenAiMessage[] = [];
+/** A message of Gemini parts written to `out`: one text part, nearly every message, as plain text. */
+function addPartsMessage(out: MessagesJson, role: string, parts: unknown, finish?: string): void {
+  const only = Array.isArray(parts) && parts.length === 1 ? (parts[0] as Obj | null | undefined) : undefined;
+  if (only && typeof only.text === 'string' && only.text !== '' && only.thought !== true) out.text(role, only.text, finish);
+  else out.message({ role, parts: partsOf(parts), ...(finish === undefined ? {} : { finish_reason: finish }) });
+}
+
+/** `contents` in any form the SDK takes (a string, a part, a content, a list of either) as GenAI messages, written to `out`. */
+export function addInputMessages(out: MessagesJson, contents: unknown, system: unknown): void {
   if (system !== undefined && system !== null) {
     const sys = system as Obj;
     const parts = partsOf(typeof system === 'string' ? system : Array.isArray(system) ? system : (sys.parts ?? [sys]));
-    if (parts.length) out.push({ role: 'system', parts });
+    if (parts.length) out.message({ role: 'system', parts });
+  }
+  if (typeof contents === 'string' && contents !== '') {
+    out.text('user', contents);
+    return;
   }
   const list = Array.isArray(contents) ? contents : [contents];
   // A list of strings or parts is one user message; a list of contents (with `parts`) is the conversation.
   if (list.every((c) => typeof c === 'string' || (c && typeof c === 'object' && !('parts' in (c as Obj))))) {
     const parts = partsOf(list);
-    if (parts.length) out.push({ role: 'user', parts });
-    return out;
+    if (parts.length) out.message({ role: 'user', parts });
+    return;
   }
   for (const c of list as Obj[]) {
-    if (c && typeof c === 'object') out.push({ role: roleOf(c.role), parts: partsOf(c.parts) });
+    if (c && typeof c === 'object') addPartsMessage(out, roleOf(c.role), c.parts);
   }
-  return out;
 }
 
 export function requestAttributes(kind: GoogleCallKind, params: Obj, vertex: boolean, baseURL: unknown, settings: GenAiSettings): RequestAttributes {
@@ -76,7 +85,13 @@ export function requestAttributes(kind: GoogleCallKind, params: Obj, vertex: boo
     if (config.responseMimeType === 'application/json' || config.responseSchema || config.responseJsonSchema) attrs['gen_ai.output.type'] = 'json';
   }
   if (settings.captureContent) {
-    const text = contentJson(kind === 'embed' ? params.contents : inputMessages(params.contents, config.systemInstruction), settings.maxFieldSize);
+    let text: string | undefined;
+    if (kind === 'embed') text = contentJson(params.contents, settings.maxFieldSize);
+    else {
+      const messages = new MessagesJson();
+      addInputMessages(messages, params.contents, config.systemInstruction);
+      text = messages.result(settings.maxFieldSize);
+    }
     if (text !== undefined) attrs[A.GEN_AI_INPUT_MESSAGES] = text;
   }
   return request;
@@ -114,8 +129,9 @@ export function responseAttributes(kind: GoogleCallKind, result: unknown, settin
   const finishes = candidates.map((c) => finishOf(c.finishReason)).filter((f): f is string => f !== undefined);
   if (finishes.length) attrs[A.GEN_AI_RESPONSE_FINISH_REASONS] = finishes;
   if (settings.captureContent && candidates.length) {
-    const messages = candidates.map((c) => ({ role: 'assistant', parts: partsOf((c.content as Obj | undefined)?.parts), ...(finishOf(c.finishReason) ? { finish_reason: finishOf(c.finishReason) } : {}) }));
-    const text = contentJson(messages, settings.maxFieldSize);
+    const messages = new MessagesJson();
+    for (const c of candidates) addPartsMessage(messages, 'assistant', (c.content as Obj | undefined)?.parts, finishOf(c.finishReason) || undefined);
+    const text = messages.result(settings.maxFieldSize);
     if (text !== undefined) attrs[A.GEN_AI_OUTPUT_MESSAGES] = text;
   }
   return attrs;
