@@ -60,7 +60,11 @@ export function requestAttributes(params: Obj, baseURL: unknown, settings: GenAi
   if (Array.isArray(params.tools)) attrs['gen_ai.request.tool_names'] = (params.tools as Obj[]).map((t) => String(t.name ?? t.type));
   if (settings.captureContent) {
     const messages = new MessagesJson();
-    for (const m of Array.isArray(params.messages) ? (params.messages as Obj[]) : []) {
+    for (const m of Array.isArray(params.messages) ? (params.messages as Array<Obj | null>) : []) {
+      if (!m || typeof m !== 'object') {
+        messages.message(m);
+        continue;
+      }
       const role = typeof m.role === 'string' ? m.role : String(m.role ?? 'user');
       if (typeof m.content === 'string') messages.text(role, m.content);
       else messages.message({ role, parts: blockParts(m.content) });

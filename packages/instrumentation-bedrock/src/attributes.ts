@@ -71,7 +71,10 @@ function converseInputJson(input: Obj, limit: number): string | undefined {
   const out = new MessagesJson();
   const system = blockParts(input.system);
   if (system.length) out.message({ role: 'system', parts: system });
-  for (const m of (input.messages as Obj[] | undefined) ?? []) addBlockMessage(out, String(m.role), m.content);
+  for (const m of Array.isArray(input.messages) ? (input.messages as Array<Obj | null>) : []) {
+    if (m && typeof m === 'object') addBlockMessage(out, String(m.role), m.content);
+    else out.message(m);
+  }
   return out.result(limit);
 }
 

@@ -57,7 +57,11 @@ export function toolCallParts(calls: unknown): MessagePart[] {
  */
 export function addChatMessages(out: MessagesJson, messages: unknown): void {
   if (!Array.isArray(messages)) return;
-  for (const m of messages as Array<Record<string, unknown>>) {
+  for (const m of messages as Array<Record<string, unknown> | null>) {
+    if (!m || typeof m !== 'object') {
+      out.message(m); // written as it is: one odd item does not cost the others
+      continue;
+    }
     const role = typeof m.role === 'string' ? m.role : String(m.role ?? 'user');
     if (role === 'tool') {
       out.message({ role, parts: [{ type: 'tool_call_response', id: m.toolCallId ?? m.tool_call_id, response: m.content }] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { contentJson, MessagesJson, textParts } from '../src/index.js';
+import { addChatMessages, contentJson, MessagesJson, textParts } from '../src/index.js';
 
 const LIMIT = 1_000_000;
 
@@ -113,5 +113,16 @@ describe('MessagesJson', () => {
     const long = new MessagesJson();
     long.text('user', 'y'.repeat(100));
     expect(long.result(50)).toBe(`${JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'y'.repeat(100) }] }]).slice(0, 50)}…[truncated by AgentOps at 50 characters]`);
+  });
+
+  it('addChatMessages: an odd item is written as it is and costs the others nothing', () => {
+    const out = new MessagesJson();
+    addChatMessages(out, [null, 'x', { role: 'user', content: 'hi' }, { role: 'tool', tool_call_id: 'c1', content: 'sunny' }]);
+    expect(JSON.parse(out.result(LIMIT)!)).toEqual([
+      null,
+      'x',
+      { role: 'user', parts: [{ type: 'text', content: 'hi' }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: 'sunny' }] },
+    ]);
   });
 });
