@@ -27,7 +27,7 @@ const SUITES = {
     script: 'llm-overhead.mjs',
     args: (subject, variant) => [variant, subject],
     subjects: {
-      plain: { counts: [4000, 9000], warm: 8000, variants: ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'] },
+      plain: { counts: [4000, 9000], warm: 8000, variants: ['none', 'bare-span', 'contract-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'] },
       stream: { counts: [1000, 2000], warm: 3000, variants: ['none', 'bare-span', 'otel-contrib', 'traceloop', 'agentops', 'agentops-no-content'] },
     },
   },

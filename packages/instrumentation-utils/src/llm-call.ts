@@ -2,6 +2,7 @@ import * as api from '@opentelemetry/api';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import * as A from '@agentops/model';
 import { cut } from './content-json.js';
+import { addOpenCall, removeOpenCall, type OpenCall } from './open-calls.js';
 import type { RequestAttributes } from './request-attributes.js';
 
 // Read once, as the model's names below: the API's exports are getters, and these are used on every call.
@@ -35,30 +36,24 @@ function parentContext(): Context {
   return hook?.() ?? active;
 }
 
-/**
- * Calls not ended yet (a stream the app never reads, a promise it never awaits), shared through a global so
- * the SDK can end them with their session or at exit: every call becomes an event. Bounded: past
- * {@link MAX_OPEN_CALLS}, the oldest is ended as incomplete.
- */
-const OPEN_CALLS = Symbol.for('agentops.openLlmCalls');
-const MAX_OPEN_CALLS = 10_000;
-const openCalls: Set<LlmCall> = ((globalThis as { [OPEN_CALLS]?: Set<LlmCall> })[OPEN_CALLS] ??= new Set());
-
 // A process calls few models: their span names ("chat gpt-4o") are made once, not concatenated on every call (a
-// string the span then holds until it is exported).
+// string the span then holds until it is exported); the last one is at hand without a lookup.
 const SPAN_NAMES = new Map<string, Map<string, string>>();
 let spanNameCount = 0;
+let lastSpanName = { operation: '', model: '', name: '' };
 function spanName(operation: string, model: string): string {
+  const last = lastSpanName;
+  if (last.model === model && last.operation === operation) return last.name;
   let byModel = SPAN_NAMES.get(operation);
   if (byModel === undefined) SPAN_NAMES.set(operation, (byModel = new Map()));
   let name = byModel.get(model);
   if (name === undefined) {
     name = `${operation} ${model}`;
-    if (spanNameCount < 256) {
-      byModel.set(model, name);
-      spanNameCount++;
-    }
+    if (spanNameCount >= 256) return name;
+    byModel.set(model, name);
+    spanNameCount++;
   }
+  lastSpanName = { operation, model, name };
   return name;
 }
 
@@ -70,8 +65,10 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
  * response's attributes, ended exactly once — with its cost, time to first token for streams, and on failure
  * status ERROR plus an AgentOps error event tied to it. Built to allocate little: it runs on every call.
  */
-export class LlmCall {
+export class LlmCall implements OpenCall {
   readonly span: Span;
+  openPrev: OpenCall | undefined = undefined;
+  openNext: OpenCall | undefined = undefined;
   readonly context: Context;
   private readonly startMs: number | undefined;
   private firstTokenMs: number | undefined = undefined;
@@ -103,8 +100,7 @@ export class LlmCall {
     const parent = parentContext();
     this.span = tracer.startSpan(this.requestModel ? spanName(operation, this.requestModel) : operation, { kind: SpanKind.CLIENT, attributes: start }, parent);
     this.context = trace.setSpan(parent, this.span);
-    openCalls.add(this);
-    if (openCalls.size > MAX_OPEN_CALLS) openCalls.values().next().value?.endIncomplete();
+    addOpenCall(this);
   }
 
   /** The trace the call belongs to (a session's, when it runs in one). */
@@ -133,7 +129,7 @@ export class LlmCall {
   end(attributes: Attributes = {}): void {
     if (this.done) return;
     this.done = true;
-    openCalls.delete(this);
+    removeOpenCall(this);
     if (this.firstTokenMs !== undefined && this.startMs !== undefined) attributes[ATTR_LLM_TIME_TO_FIRST_TOKEN] = Math.round((this.firstTokenMs - this.startMs) * 1000) / 1000;
     const cost = computeLlmCost({
       model: str(attributes[GEN_AI_RESPONSE_MODEL]) ?? this.requestModel,

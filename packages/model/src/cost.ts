@@ -72,7 +72,7 @@ export function computeLlmCost(usage: LlmUsage): number | undefined {
   // count the partitions when they fit.
   if (cacheRead + cacheWrite > (input ?? 0)) cacheRead = cacheWrite = 0;
   const providerId = usage.provider ? PROVIDER_IDS[usage.provider] : undefined;
-  const linear = LINEAR_PRICES.get(providerId ?? '')?.get(model);
+  const linear = linearPrice(providerId ?? '', model);
   if (linear) return linearCost(linear, input ?? 0, output ?? 0, cacheRead, cacheWrite);
   const tokens: Record<string, number> = { input_tokens: input ?? 0, output_tokens: output ?? 0 };
   if (cacheRead) tokens.cache_read_tokens = cacheRead;
@@ -101,6 +101,18 @@ interface LinearPrice {
 const LINEAR_PRICES = new Map<string, Map<string, LinearPrice>>();
 const MAX_REMEMBERED = 1000;
 let remembered = 0;
+
+// The flat price found last: a process calls few models, and the model named by a response is a fresh string that
+// a Map lookup hashes on every call (comparing it with the last one is a few instructions).
+let lastLinear: { providerId: string; model: string; price: LinearPrice } | undefined;
+
+function linearPrice(providerId: string, model: string): LinearPrice | undefined {
+  const last = lastLinear;
+  if (last !== undefined && last.model === model && last.providerId === providerId) return last.price;
+  const price = LINEAR_PRICES.get(providerId)?.get(model);
+  if (price !== undefined) lastLinear = { providerId, model, price };
+  return price;
+}
 
 function linearCost(p: LinearPrice, input: number, output: number, read: number, write: number): number {
   return ((input - read - write) * p.input + read * p.cacheRead + write * p.cacheWrite + output * p.output) / 1e6;

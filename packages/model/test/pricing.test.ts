@@ -50,3 +50,31 @@ describe('cost = @pydantic/genai-prices’ own price, for every provider our ins
     }
   });
 });
+
+describe('the last flat price found is reused only for the same provider and model', () => {
+  it('interleaved models, and one model name under two providers, each get their own table’s price', () => {
+    const pairs: Array<[string, string, string]> = [
+      ...PROVIDERS,
+      // The same model name in two tables (OpenAI's and Azure's), and a name only one of them prices.
+      ['azure.ai.openai', 'azure', 'gpt-4o-mini'],
+      ['openai', 'openai', 'gpt-4o-mini'],
+      ['groq', 'groq', 'gpt-4o-mini'],
+    ];
+    const mix = MIXES[1]!;
+    const tokens = { input_tokens: mix.inputTokens, output_tokens: mix.outputTokens, cache_read_tokens: mix.cacheReadTokens! };
+    for (let round = 0; round < 3; round++) {
+      for (const [provider, providerId, model] of round === 1 ? [...pairs].reverse() : pairs) {
+        let expected: number | undefined;
+        try {
+          expected = calcPrice(tokens, model, { providerId })?.total_price;
+        } catch {
+          expected = undefined;
+        }
+        // A fresh string each time, as a response gives the model's name.
+        const ours = computeLlmCost({ model: [...model].join(''), provider, ...mix });
+        if (expected === undefined) expect(ours, `${provider} ${model}`).toBeUndefined();
+        else expect(ours, `${provider} ${model}`).toBeCloseTo(expected, 12);
+      }
+    }
+  });
+});
