@@ -38,10 +38,10 @@ const SUITES = {
     subjects: {
       // No peer instruments @google/genai or Mistral; OpenLLMetry's cohere instrumentation covers only the V1 client
       // and records none of these V2 calls (bench/providers.mjs counts them): no peer for cohere either.
-      'google-genai': { counts: [300, 600], warm: 1000, variants: ['none', 'agentops'] },
-      mistral: { counts: [300, 600], warm: 1000, variants: ['none', 'agentops'] },
-      cohere: { counts: [300, 600], warm: 1000, variants: ['none', 'agentops'] },
-      bedrock: { counts: [300, 600], warm: 1000, variants: ['none', 'agentops', 'traceloop'] },
+      'google-genai': { counts: [300, 600], warm: 1000, variants: ['none', 'bare-span', 'agentops'] },
+      mistral: { counts: [300, 600], warm: 1000, variants: ['none', 'bare-span', 'agentops'] },
+      cohere: { counts: [300, 600], warm: 1000, variants: ['none', 'bare-span', 'agentops'] },
+      bedrock: { counts: [300, 600], warm: 1000, variants: ['none', 'bare-span', 'agentops', 'traceloop'] },
     },
   },
   frameworks: {

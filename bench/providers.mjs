@@ -1,11 +1,13 @@
 // Per-call overhead of the provider instrumentations on the real clients, against the fake model server in this
 // process (loopback: Gemini JSON, Mistral and Cohere JSON, Bedrock Converse over HTTP/2): no instrumentation vs
-// ours vs OpenLLMetry's where it has one, each in its own process with the same tracer provider.
+// ours vs OpenLLMetry's where it has one, each in its own process with the same tracer provider; 'bare-span' is the
+// floor: a span around each call with nothing on it.
 // Run: node bench/providers.mjs PROVIDER VARIANT      (PROVIDER: google-genai | mistral | cohere | bedrock)
 import { createRequire } from 'node:module';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { context, trace } from '@opentelemetry/api';
 import { startFakeLlm } from '@agentops/fake-llm';
 import { countedCalls, nsPerOp } from './lib.mjs';
 
@@ -64,6 +66,21 @@ if (providerName === 'google-genai') {
   const sdk = require('@aws-sdk/client-bedrock-runtime');
   const client = new sdk.BedrockRuntimeClient({ region: 'us-east-1', endpoint: fake.bedrockEndpoint, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' }, maxAttempts: 1 });
   call = () => client.send(new sdk.ConverseCommand({ modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', messages: [{ role: 'user', content: [{ text: prompt }] }] }));
+}
+
+if (variant === 'bare-span') {
+  // The floor of any instrumentation that makes one span per call: a CLIENT span made current for the call (which
+  // turns on the async context tracking of the whole HTTP stack, client and fake server alike), ended when it
+  // settles, with nothing on it.
+  const tracer = provider.getTracer('bare-span');
+  const inner = call;
+  call = () => {
+    const span = tracer.startSpan('chat', { kind: 2 /* CLIENT */ });
+    const end = () => span.end();
+    const p = context.with(trace.setSpan(context.active(), span), inner);
+    p.then(end, end);
+    return p;
+  };
 }
 
 await countedCalls(call, async () => {
