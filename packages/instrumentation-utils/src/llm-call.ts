@@ -67,7 +67,9 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
  */
 export class LlmCall implements OpenCall {
   readonly span: Span;
+  /** The links of the open-call list (open-calls.ts) while the call is not ended; not for apps. */
   openPrev: OpenCall | undefined = undefined;
+  /** See {@link LlmCall.openPrev}. */
   openNext: OpenCall | undefined = undefined;
   readonly context: Context;
   private readonly startMs: number | undefined;
