@@ -32,7 +32,15 @@ export function addOpenCall(call: OpenCall): void {
   if (last === undefined) openCalls.first = call;
   else last.openNext = call;
   openCalls.last = call;
-  if (++openCalls.size > MAX_OPEN_CALLS) openCalls.first?.endIncomplete();
+  if (++openCalls.size > MAX_OPEN_CALLS) {
+    const oldest = openCalls.first!;
+    try {
+      oldest.endIncomplete();
+    } catch {
+      // a call that cannot be ended still leaves: the list stays bounded, and the new call is not failed for it
+    }
+    removeOpenCall(oldest);
+  }
 }
 
 /** Takes `call` out of the list; a call not in it is left alone. */

@@ -55,4 +55,26 @@ describe('open calls: the list shared with the SDK', () => {
     for (const call of calls) removeOpenCall(call);
     expect(openCalls.size).toBe(0);
   });
+
+  it('a call that throws when ended past the bound still leaves the list, and the new call is added', () => {
+    const ended: string[] = [];
+    const broken: OpenCall = {
+      openPrev: undefined,
+      openNext: undefined,
+      traceId: 'broken',
+      endIncomplete() {
+        throw new Error('cannot end');
+      },
+    };
+    addOpenCall(broken);
+    const calls = Array.from({ length: MAX_OPEN_CALLS }, (_, i) => fakeCall(String(i), ended));
+    expect(() => {
+      for (const call of calls) addOpenCall(call);
+    }).not.toThrow();
+    expect(openCalls.size).toBe(MAX_OPEN_CALLS);
+    expect(openCalls.first?.traceId).toBe('0');
+    expect(openCalls.last?.traceId).toBe(String(MAX_OPEN_CALLS - 1));
+    for (const call of calls) removeOpenCall(call);
+    expect(openCalls.size).toBe(0);
+  });
 });
