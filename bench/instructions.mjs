@@ -12,10 +12,10 @@
 // one more or less of them in the window moved a per-call figure by ±30 k. Young-generation collections, which every
 // call's garbage pays for, are frequent and counted. The provider and framework calls, each several times dearer,
 // are counted at 300 / 600. The providers' window starts after 4,000 calls: after 1,000 the optimizing compiler was
-// still at work in it, and what it had optimized by then moved one variant by up to ±70 k between runs (the same
-// bare-span Bedrock call: 3,541 / 3,488 / 3,487 k after 1,000; 3,312 / 3,314 / 3,304 k after 4,000). Bedrock, the
-// subject with a peer, counts 300 / 1,500: in a 300-call window ours and OpenLLMetry's still moved by up to ±30 k
-// between runs (four runs: ours 3,328–3,353 k, theirs 3,303–3,360 k), as wide as the difference between them.
+// still at work in it (the bare-span Bedrock call: 3,541 / 3,488 / 3,487 k). Even after 4,000, a variant with spans
+// spreads by tens of k between runs of a 300-call window (the same call: 3,261–3,332 k over seven runs), as wide as
+// the gap between ours and OpenLLMetry's; so Bedrock, the subject with a peer, counts 300 / 1,500, where two runs
+// agreed within 10 k (bare-span 3,278 / 3,280 k).
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
