@@ -118,7 +118,9 @@ beforeAll(async () => {
     { cwd: app, stdio: 'inherit', env: { ...cleanEnv(), NODE_OPTIONS: undefined } },
   );
   fake = await startFakeLlm();
-  server = spawn('npx', ['agentops-server', '--port', '0', '--db', path.join(dir, 'agentops.db'), '--api-key', `${apiKey}=installed`], { cwd: app, env: cleanEnv() });
+  // The installed bin itself, as `npx agentops-server` would run it: a SIGTERM to npx does not reach the server it
+  // starts as its child, and every run of this file left a server behind.
+  server = spawn(path.join(app, 'node_modules', '.bin', 'agentops-server'), ['--port', '0', '--db', path.join(dir, 'agentops.db'), '--api-key', `${apiKey}=installed`], { cwd: app, env: cleanEnv() });
   serverUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -133,7 +135,14 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  server?.kill('SIGTERM');
+  const s = server;
+  if (s && s.exitCode === null && s.signalCode === null) {
+    const exited = new Promise<void>((resolve) => s.once('exit', () => resolve()));
+    s.kill('SIGTERM');
+    const late = setTimeout(() => s.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(late);
+  }
   await fake?.close();
   rmSync(dir, { recursive: true, force: true });
 });
